@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Set up and run the "Between Two Powers" course with nothing but Python 3.11 or newer.
+
+    python3 course.py start      set up .venv (first time only) and open the course in JupyterLab
+    python3 course.py test       set up .venv with the test tools and run the whole test suite
+    python3 course.py validate   check every quiz file against its schema
+    python3 course.py refresh    re-run notebooks in place so their stored outputs are current
+    python3 course.py bench      measure notebook run times and the package's import cost
+    python3 course.py lock       re-pin requirements*.txt from requirements*.in (maintainers)
+
+On Windows, type `py course.py start` instead. This script uses only Python's standard library.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / "course-installed.json"
+MIN_PYTHON = (3, 11)
+FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
+
+
+def say(message: str) -> None:
+    print(f"[course] {message}", flush=True)
+
+
+def fail(message: str) -> None:
+    print(f"[course] {message}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def run(*args, **kwargs) -> None:
+    result = subprocess.run([str(a) for a in args], **kwargs)
+    if result.returncode != 0:
+        fail(f"This step failed (exit code {result.returncode}): {' '.join(str(a) for a in args)}")
+
+
+def requirement_files(dev: bool) -> list[Path]:
+    return [ROOT / "requirements.txt"] + ([ROOT / "requirements-dev.txt"] if dev else [])
+
+
+def fingerprint(dev: bool) -> str:
+    digest = hashlib.sha256(sys.version.encode())
+    for path in requirement_files(dev) + [ROOT / "pyproject.toml"]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_env(dev: bool = False) -> Path:
+    """Create .venv and install the pinned requirements, unless that was already done for these files."""
+    if sys.version_info < MIN_PYTHON:
+        fail(f"This course needs Python {'.'.join(map(str, MIN_PYTHON))} or newer; this is {sys.version.split()[0]}. "
+             "Install a newer Python from python.org (or your system's package manager) and run this again.")
+    python = venv_python()
+    if not python.exists():
+        say(f"Creating a virtual environment in {VENV.name}/ (first run only) ...")
+        try:
+            venv.EnvBuilder(with_pip=True, clear=VENV.exists()).create(VENV)
+        except (subprocess.CalledProcessError, OSError) as err:
+            shutil.rmtree(VENV, ignore_errors=True)
+            fail(f"Could not create the virtual environment ({err}). On Debian or Ubuntu, first run: "
+                 "sudo apt install python3-venv   (then run this command again).")
+    done = json.loads(STAMP.read_text()) if STAMP.exists() else {}
+    wanted = {"learner": fingerprint(False)} | ({"dev": fingerprint(True)} if dev else {})
+    if all(done.get(k) == v for k, v in wanted.items()):
+        say("Environment is up to date: nothing to install.")
+        return python
+    say("Installing the course's packages (a few minutes the first time) ...")
+    started = time.monotonic()
+    requirements = [arg for path in requirement_files(dev) for arg in ("-r", path)]
+    run(python, "-m", "pip", "install", "--disable-pip-version-check", "--quiet", *requirements, "-e", ROOT)
+    # matplotlib builds its font cache on first use: do it now, not in the middle of a lesson
+    run(python, "-c", "import matplotlib.pyplot")
+    STAMP.write_text(json.dumps(done | wanted, indent=1))
+    say(f"Installed in {time.monotonic() - started:.0f} s.")
+    return python
+
+
+def start(args: list[str]) -> None:
+    python = ensure_env(dev=False)
+    say("Opening JupyterLab. Stop it with Ctrl+C in this window when you are done.")
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
+        args = [*args, "--allow-root"]  # e.g. inside a container, where everything runs as root
+    command = [str(python), "-m", "jupyterlab", FIRST_NOTEBOOK, *args]
+    if os.name == "nt":
+        sys.exit(subprocess.call(command, cwd=ROOT))
+    os.chdir(ROOT)
+    os.execv(command[0], command)
+
+
+def test(args: list[str]) -> None:
+    python = ensure_env(dev=True)
+    workers = os.environ.get("COURSE_TEST_WORKERS", "auto")
+    say("Running the test suite ...")
+    code = subprocess.call([str(python), "-m", "pytest", "-n", workers, "--dist", "loadscope", *args], cwd=ROOT)
+    sys.exit(code)
+
+
+def validate(args: list[str]) -> None:
+    python = ensure_env(dev=False)
+    sys.exit(subprocess.call([str(python), "-m", "twopowers", "validate", *args], cwd=ROOT))
+
+
+def refresh(args: list[str]) -> None:
+    python = ensure_env(dev=False)
+    sys.exit(subprocess.call([str(python), "-m", "twopowers", "refresh", *args], cwd=ROOT))
+
+
+def bench(args: list[str]) -> None:
+    python = ensure_env(dev=True)
+    sys.exit(subprocess.call([str(python), str(ROOT / "bench" / "run.py"), *args], cwd=ROOT))
+
+
+def lock(args: list[str]) -> None:
+    """Resolve requirements*.in in a scratch environment and write the pinned requirements*.txt."""
+    with tempfile.TemporaryDirectory() as scratch:
+        python = Path(scratch) / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+        venv.EnvBuilder(with_pip=True).create(scratch)
+        pins = {}
+        for name in ("requirements", "requirements-dev"):
+            run(python, "-m", "pip", "install", "--disable-pip-version-check", "--quiet", "-r", ROOT / f"{name}.in")
+            frozen = subprocess.run([str(python), "-m", "pip", "freeze", "--exclude-editable"], check=True,
+                                    capture_output=True, text=True).stdout.split()
+            pins[name] = [line for line in frozen if line.split("==")[0].lower() not in ("pip", "setuptools", "wheel")]
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        learners = pins["requirements"]
+        (ROOT / "requirements.txt").write_text(
+            f"# Pinned learners' set, generated from requirements.in by 'python3 course.py lock' (Python {version}). "
+            "Do not edit by hand.\n" + "\n".join(learners) + "\n")
+        (ROOT / "requirements-dev.txt").write_text(
+            "# Pinned test-only set, generated from requirements-dev.in by 'python3 course.py lock'. "
+            "Do not edit by hand.\n-r requirements.txt\n"
+            + "\n".join(p for p in pins["requirements-dev"] if p not in learners) + "\n")
+    say("Wrote requirements.txt and requirements-dev.txt. Run python3 course.py test to try them.")
+
+
+COMMANDS = {"start": start, "test": test, "validate": validate, "refresh": refresh, "bench": bench, "lock": lock}
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__)
+        sys.exit(0 if len(sys.argv) >= 2 and sys.argv[1] in ("-h", "--help") else 2)
+    COMMANDS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Maintainers' commands (also reachable as ``python3 course.py validate`` / ``refresh``).
+
+    python -m twopowers validate [quiz files]   check quiz files against data/quizzes/quiz.schema.json
+    python -m twopowers refresh [notebooks]     re-run notebooks as a new learner and save their outputs
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def validate(paths: list[Path]) -> int:
+    """Check quiz files with the full JSON Schema library and the course's own consistency rules."""
+    import jsonschema
+
+    from .data import quiz_dir
+    from .errors import QuizFileError
+    from .questions import consistency_problems, load_schema, locate, read_yaml
+
+    schema = load_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    checker = jsonschema.Draft202012Validator(schema)
+    paths = paths or sorted(quiz_dir().glob("*.yml"))
+    failed = 0
+    for path in paths:
+        try:
+            raw = read_yaml(path)
+        except QuizFileError as err:
+            problems = err.problems
+        else:
+            problems = [locate(raw, path.name, tuple(e.absolute_path), e.message) for e in checker.iter_errors(raw)]
+            problems = problems or consistency_problems(raw, path.name)
+        if problems:
+            failed += 1
+            print(f"FAIL {path}")
+            for problem in problems:
+                print(f"  - {problem}")
+        else:
+            print(f"ok   {path} ({len(raw['questions'])} questions)")
+    print(f"{len(paths) - failed} of {len(paths)} quiz files are valid.")
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="twopowers", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("validate", help="check the quiz files against data/quizzes/quiz.schema.json")
+    check.add_argument("files", nargs="*", type=Path, help="quiz files (default: all of data/quizzes)")
+    again = commands.add_parser("refresh", help="re-run notebooks in place so their stored outputs are current")
+    again.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: all of notebooks/)")
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return validate(args.files)
+    from .data import notebooks_dir
+    from .notebooks import refresh
+
+    return refresh(args.notebooks or sorted(notebooks_dir().glob("*.ipynb")))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

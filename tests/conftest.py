@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest
+
+from twopowers.progress import ProgressStore
+from twopowers.questions import Question
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ProgressStore(tmp_path / "progress")
+
+
+def make_question(type_, **fields):
+    base = {"id": f"t-{type_}", "type": type_, "prompt": "A prompt?", "explanation": "Because.",
+            "objective": "L00.O1", "paragraphs": [1]}
+    return Question(**{**base, **fields})
+
+
+@pytest.fixture
+def questions():
+    """One question of each type, as the quiz engine sees them."""
+    return {
+        "single": make_question("single", options=[
+            {"text": "A", "correct": True}, {"text": "B", "explanation": "B is a trap."}, {"text": "C"}],
+            hints=["Think of A."]),
+        "multiple": make_question("multiple", options=[
+            {"text": "A", "correct": True}, {"text": "B", "correct": True},
+            {"text": "C", "explanation": "C is wrong because."}, {"text": "D"}]),
+        "truefalse": make_question("truefalse", answer=False),
+        "numeric": make_question("numeric", answer=170, tolerance=2, unit="votes"),
+        "ordering": make_question("ordering", items=["first", "second", "third"]),
+        "matching": make_question("matching", pairs=[{"left": "q1", "right": "Trump"},
+                                                     {"left": "q2", "right": "Esper"},
+                                                     {"left": "q3", "right": "Trump"}],
+                                  distractors=["Sabri"]),
+    }

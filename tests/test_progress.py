@@ -1,0 +1,161 @@
+"""Saved progress: nothing a learner has answered is ever lost, whatever happens to the kernel or the file."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from twopowers import progress as progress_module
+from twopowers.progress import ProgressStore, export_progress, progress_table, show_progress
+
+
+def test_answers_survive_a_new_store_object(tmp_path):
+    ProgressStore(tmp_path).record_answer("01_x", "q1", "A", "correct", 1.0, tries=2)
+    saved = ProgressStore(tmp_path).answer("01_x", "q1")
+    assert saved["response"] == "A" and saved["tries"] == 2 and saved["time"]
+
+
+def test_the_learner_keeps_one_id(tmp_path):
+    assert ProgressStore(tmp_path).learner_id() == ProgressStore(tmp_path).learner_id()
+
+
+def test_texts_choices_and_predictions_are_kept_with_their_time(store):
+    store.save("texts", "05_args", "strongest-case", "Because sovereignty matters.")
+    store.save("choices", "08_room", "role", "caretaker-pm")
+    store.save("predictions", "08_room", "troops-gone-in-a-year", "no")
+    record = store.load()
+    assert record["texts"]["05_args"]["strongest-case"]["value"] == "Because sovereignty matters."
+    assert record["choices"]["08_room"]["role"]["value"] == "caretaker-pm"
+    assert record["predictions"]["08_room"]["troops-gone-in-a-year"]["time"].startswith("20")
+    with pytest.raises(ValueError):
+        store.save("grades", "x", "y", 1)
+
+
+def test_a_crash_in_the_middle_of_a_write_leaves_the_old_file_whole(store, monkeypatch):
+    store.record_answer("01_x", "q1", "A", "correct", 1.0, tries=1)
+    before = store.path.read_text()
+
+    def crash(record, out, **kwargs):
+        out.write('{"format": "between-two-pow')
+        out.flush()
+        raise KeyboardInterrupt  # as if the kernel were stopped mid-write
+
+    monkeypatch.setattr(progress_module.json, "dump", crash)
+    with pytest.raises(KeyboardInterrupt):
+        store.record_answer("01_x", "q2", "B", "wrong", 0.0, tries=1)
+    assert store.path.read_text() == before
+    assert not list(store.directory.glob(".progress-*.tmp"))
+
+
+WRITER = """
+import sys
+from twopowers.progress import ProgressStore
+store = ProgressStore(sys.argv[1])
+n = 0
+while True:
+    store.record_answer("01_x", f"q{n % 50}", "x" * 2000, "wrong", 0.0, tries=n)
+    n += 1
+"""
+
+
+def test_a_kernel_killed_while_saving_never_corrupts_the_file(tmp_path):
+    for delay in (0.3, 0.45, 0.6, 0.75):
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)])
+        time.sleep(delay)
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        record = json.loads((tmp_path / "progress.json").read_text())  # always complete JSON
+        assert record["format"] == "between-two-powers-progress"
+    assert not list(tmp_path.glob("progress.unreadable-*"))
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", '{"format": "something else"}', "\x00\x01", ""])
+def test_an_unreadable_file_is_moved_aside_with_a_warning_and_a_fresh_one_started(tmp_path, content, capsys):
+    (tmp_path / "progress.json").write_text(content)
+    store = ProgressStore(tmp_path)
+    store.record_answer("01_x", "q1", "A", "correct", 1.0, tries=1)
+    aside = list(tmp_path.glob("progress.unreadable-*.json"))
+    assert len(aside) == 1 and aside[0].read_text() == content  # kept, not deleted
+    assert "could not be read" in store.warnings[0] and str(aside[0]) in store.warnings[0]
+    assert "could not be read" in capsys.readouterr().err
+    assert ProgressStore(tmp_path).answer("01_x", "q1")["response"] == "A"
+
+
+def write_many(args):
+    folder, writer = args
+    store = ProgressStore(folder)
+    for n in range(20):
+        store.record_answer("01_x", f"w{writer}-q{n}", n, "correct", 1.0, tries=1)
+    return writer
+
+
+def test_two_kernels_writing_at_once_lose_nothing(tmp_path):
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write_many, [(tmp_path, w) for w in range(4)]))
+    answers = ProgressStore(tmp_path).load()["answers"]["01_x"]
+    assert len(answers) == 80
+
+
+@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="root can write anywhere")
+def test_an_unwritable_folder_keeps_answers_in_memory_with_a_warning(tmp_path):  # pragma: no cover - non-root
+    tmp_path.chmod(0o500)
+    try:
+        store = ProgressStore(tmp_path / "sub")
+        store.record_answer("01_x", "q1", "A", "correct", 1.0, tries=1)
+        assert store.answer("01_x", "q1")["response"] == "A"
+        assert "cannot be saved" in store.warnings[0]
+    finally:
+        tmp_path.chmod(0o700)
+
+
+def test_a_folder_that_is_a_file_keeps_answers_in_memory_with_a_warning(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    store = ProgressStore(blocker)
+    store.record_answer("01_x", "q1", "A", "correct", 1.0, tries=1)
+    assert store.answer("01_x", "q1")["response"] == "A"
+    assert "cannot be saved" in store.warnings[0]
+
+
+def test_the_progress_table_counts_per_lesson(store):
+    store.record_answer("00_start_here", "q1-ink-on-paper", "x", "correct", 1.0, tries=1)
+    store.record_answer("00_start_here", "q4-votes-for", "1", "wrong", 0.0, tries=3, revealed=True)
+    row = progress_table(store).set_index("lesson").loc["00_start_here"]
+    assert (row.questions, row.answered, row.correct, row.revealed, row.left) == (6, 2, 1, 1, 4)
+
+
+def test_show_progress_draws_a_labelled_chart(store, monkeypatch, capsys):
+    import matplotlib.pyplot as plt
+
+    drawn = []
+    monkeypatch.setattr(plt, "show", lambda: drawn.append(plt.gcf()))
+    show_progress(store)
+    ax = drawn[0].axes[0]
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    out = capsys.readouterr().out
+    assert "Text description:" in out and str(store.path) in out
+
+
+def test_export_writes_one_file_to_hand_in(store, tmp_path, capsys):
+    store.record_answer("00_start_here", "q1-ink-on-paper", "x", "correct", 1.0, tries=1)
+    store.save("predictions", "08_room", "one-year", "yes")
+    export_progress("Sara K.", folder=tmp_path / "out", store=store)
+    files = list((tmp_path / "out").glob("my-progress-*.json"))
+    assert [f.name for f in files] == ["my-progress-sara-k.json"]
+    handed_in = json.loads(files[0].read_text())
+    assert handed_in["learner"]["name"] == "Sara K."
+    assert handed_in["answers"]["00_start_here"]["q1-ink-on-paper"]["status"] == "correct"
+    assert handed_in["predictions"]["08_room"]["one-year"]["value"] == "yes"
+    assert handed_in["summary"][0]["lesson"] == "00_start_here"
+    assert "hand in this file" in capsys.readouterr().out
+
+
+def test_export_to_a_bad_folder_explains_itself(store, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    export_progress(folder=blocker / "sub", store=store)
+    assert "Could not write your progress file" in capsys.readouterr().err

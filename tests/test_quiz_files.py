@@ -1,0 +1,145 @@
+"""Quiz files: every file follows the schema, and a broken file gets a message that names what to fix."""
+import copy
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from twopowers.cli import validate
+from twopowers.data import lessons_with_quizzes, quiz_dir, quiz_path, quiz_schema_path
+from twopowers.errors import QuizFileError
+from twopowers.questions import load_quiz_file, load_schema, quiz_problems
+from twopowers.quizzes import QuizProblem, quiz
+from twopowers.schema import iter_errors, unsupported_keywords
+
+SCHEMA = json.loads(quiz_schema_path().read_text())
+FILES = sorted(quiz_dir().glob("*.yml"))
+
+
+def test_the_schema_is_valid_json_schema_and_uses_only_what_the_kernel_checker_knows():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    assert unsupported_keywords(SCHEMA) == set()
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_quiz_file_is_valid(path):
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    jsonschema.validate(raw, SCHEMA, cls=jsonschema.Draft202012Validator)
+    assert quiz_problems(raw, path.name) == []
+    assert load_quiz_file(path).lesson == path.stem
+
+
+def test_the_maintainers_validate_command_passes(capsys):
+    assert validate([]) == 0
+    assert f"{len(FILES)} of {len(FILES)} quiz files are valid" in capsys.readouterr().out
+
+
+def test_every_lesson_notebook_with_a_quiz_has_its_file():
+    assert "00_start_here" in lessons_with_quizzes()
+
+
+def good_file():
+    return yaml.safe_load(quiz_path("00_start_here").read_text(encoding="utf-8"))
+
+
+def break_field(raw, index, field, value):
+    raw = copy.deepcopy(raw)
+    if value is KeyError:
+        del raw["questions"][index][field]
+    else:
+        raw["questions"][index][field] = value
+    return raw
+
+
+BREAKAGES = [
+    (0, "prompt", KeyError, "field prompt: is missing"),
+    (0, "type", "essay", "field type: should be one of"),
+    (0, "options", "A or B", "field options: should be a list"),
+    (0, "objective", "objective one", "field objective:"),
+    (0, "paragraphs", [0, 24], "field paragraphs[0]: should be at least 1"),
+    (2, "answer", "no", "field answer: should be true or false"),
+    (3, "answer", KeyError, "field answer: is missing"),
+    (3, "tolerance", -1, "field tolerance: should be at least 0"),
+    (4, "items", ["only one"], "field items: should have at least 2"),
+    (5, "pairs", [{"left": "x"}, {"left": "y", "right": "z"}], "field pairs[0].right: is missing"),
+    (1, "colour", "red", "field colour: is not a known field"),
+]
+
+
+@pytest.mark.parametrize("index, field, value, words", BREAKAGES, ids=[b[1] + "-" + str(b[0]) for b in BREAKAGES])
+def test_kernel_checker_names_file_question_and_field(index, field, value, words):
+    raw = break_field(good_file(), index, field, value)
+    problems = quiz_problems(raw, "00_start_here.yml")
+    qid = raw["questions"][index]["id"]
+    assert any(p.startswith(f"00_start_here.yml, question {qid!r}, ") and words in p for p in problems), problems
+
+
+@pytest.mark.parametrize("index, field, value, words", BREAKAGES, ids=[b[1] + "-" + str(b[0]) for b in BREAKAGES])
+def test_kernel_checker_agrees_with_jsonschema(index, field, value, words):
+    raw = break_field(good_file(), index, field, value)
+    ours = {tuple(path) for path, _ in iter_errors(raw, SCHEMA)}
+    theirs = {tuple(e.absolute_path) for e in jsonschema.Draft202012Validator(SCHEMA).iter_errors(raw)}
+    assert ours and theirs
+    # jsonschema reports some problems at the parent (e.g. a missing field); ours points at the field itself
+    assert {p if p in theirs else p[:-1] for p in ours} == theirs
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda r: r["questions"][1].update(id=r["questions"][0]["id"]), "another question already uses this id"),
+    (lambda r: r["questions"][0]["options"][1].update(correct=True), "exactly one option marked correct"),
+    (lambda r: r["questions"][0].update(objective="L00.O9"), "is not one of the objectives"),
+    (lambda r: r["questions"][4]["items"].__setitem__(1, r["questions"][4]["items"][0]), "same text"),
+    (lambda r: r["questions"][0].update(paragraphs=[]), "cite the article paragraph"),
+    (lambda r: r["questions"][0].update(tolerance=1), "does not use this field"),
+    (lambda r: r.update(lesson="01_other"), "but the file is named"),
+])
+def test_consistency_rules(change, words):
+    raw = good_file()
+    change(raw)
+    problems = quiz_problems(raw, "00_start_here.yml")
+    assert any(words in p for p in problems), problems
+
+
+def write(tmp_path, text):
+    folder = tmp_path / "data" / "quizzes"
+    folder.mkdir(parents=True)
+    (folder / "quiz.schema.json").write_text(quiz_schema_path().read_text())
+    (folder / "07_broken.yml").write_text(text, encoding="utf-8")
+    return tmp_path / "data"
+
+
+@pytest.mark.parametrize("text, words", [
+    ("lesson: 07_broken\ntitle: [unclosed\n", "07_broken.yml near line"),
+    ("", "top level, field (the whole entry): should be a mapping"),
+    ("lesson: 07_broken\ntitle: T\nobjectives: {L07.O1: x}\nquestions:\n  - id: q1\n    type: single\n",
+     "question 'q1', field prompt: is missing"),
+])
+def test_a_lesson_with_a_broken_file_shows_a_message_not_a_traceback(tmp_path, monkeypatch, store, text, words):
+    monkeypatch.setenv("TWOPOWERS_DATA", str(write(tmp_path, text)))
+    shown = quiz("07_broken", store=store)
+    assert isinstance(shown, QuizProblem)
+    assert words in shown.message and "python3 course.py validate" in shown.message
+    assert "quiz-problem" in shown._repr_html_()
+    with pytest.raises(QuizFileError):
+        load_quiz_file(quiz_path("07_broken"))
+
+
+def test_an_unknown_lesson_or_section_is_explained(store):
+    assert "does not exist" in quiz("99_missing", store=store).message
+    assert "Sections it has: Practice" in quiz("00_start_here", section="Nope", store=store).message
+
+
+def test_loading_the_schema_checker_does_not_import_jsonschema():
+    import subprocess
+    import sys
+
+    code = ("import sys, twopowers; from twopowers.questions import load_quiz_file; "
+            "from twopowers.data import quiz_path; load_quiz_file(quiz_path('00_start_here')); "
+            "print('jsonschema' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() \
+        == "False"
+
+
+def test_load_schema_reads_the_shipped_file():
+    assert load_schema()["title"].startswith("A lesson's quiz file")
