@@ -7,4 +7,3 @@ def pytest_configure(config):
     # Kernels started by nbval inherit these, so running the tests never touches a learner's real progress.
     os.environ["TWOPOWERS_PROGRESS_DIR"] = tempfile.mkdtemp(prefix="twopowers-progress-")
     os.environ["TWOPOWERS_EXPORT_DIR"] = tempfile.mkdtemp(prefix="twopowers-exports-")
-    os.environ.setdefault("MPLBACKEND", "Agg")

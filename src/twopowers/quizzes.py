@@ -198,7 +198,7 @@ class QuestionView:
         self.reveal_button.disabled = self.tries < TRIES_BEFORE_REVEAL or self.revealed or self.status == CORRECT
 
     def _say(self, message: str, status: str) -> None:
-        icon = {"correct": "✅", "partial": "🟡", "wrong": "❌", "revealed": "💡"}.get(status, "ℹ️")
+        icon = {"correct": "✓", "partial": "◐", "wrong": "✗", "revealed": "→"}.get(status, "!")
         self.feedback.value = (f'<div class="quiz-feedback-text quiz-{status}" role="status" aria-live="polite">'
                                f"{icon} {html.escape(message)}</div>")
         for name in ("correct", "partial", "wrong", "invalid", "revealed"):

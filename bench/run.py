@@ -1,0 +1,84 @@
+"""Speed benchmark, run by `python3 course.py bench`: prints a table and writes bench/results/latest.json.
+
+Measured in one run, as ratios so that they mean the same on a slower or faster machine:
+  * each notebook's Run-All wall time from a fresh kernel, divided by that of a floor notebook that
+    only imports what every lesson needs (pandas, ipywidgets, matplotlib). Target: at most 1.3.
+  * the package's own import cost in a fresh interpreter that has already imported pandas and
+    ipywidgets. Target: at most 150 ms.
+Each figure is the median of several repeats. These are reported, not enforced as timed tests.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from twopowers.data import notebooks_dir
+from twopowers.notebooks import execute, fresh_learner
+
+HERE = Path(__file__).resolve().parent
+RUN_ALL_TARGET = 1.3
+IMPORT_TARGET_MS = 150
+FLOOR_SOURCE = "import pandas as pd\nimport ipywidgets as widgets\nimport matplotlib.pyplot as plt"
+IMPORT_PROBE = ("import time, pandas, ipywidgets\n"
+                "t = time.perf_counter()\nimport twopowers\nprint((time.perf_counter() - t) * 1000)")
+
+
+def run_all_seconds(path: Path, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        with fresh_learner():
+            times.append(execute(path)[1])
+    return statistics.median(times)
+
+
+def import_ms(repeats: int) -> float:
+    return statistics.median(
+        float(subprocess.run([sys.executable, "-c", IMPORT_PROBE], capture_output=True, text=True,
+                             check=True).stdout) for _ in range(repeats))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=3, help="runs per notebook (median is reported)")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/")
+    args = parser.parse_args()
+    notebooks = args.notebooks or sorted(notebooks_dir().glob("*.ipynb"))
+
+    with tempfile.TemporaryDirectory() as scratch:
+        floor_path = Path(scratch) / "floor.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)],
+                                                metadata={"kernelspec": {"name": "python3",
+                                                                         "display_name": "Python 3"}}), floor_path)
+        run_all_seconds(floor_path, 1)  # warm the disk cache so the first measured run is not penalised
+        floor = run_all_seconds(floor_path, args.repeats)
+    rows = []
+    for path in notebooks:
+        seconds = run_all_seconds(path, args.repeats)
+        rows.append({"measure": f"Run-All {path.name}", "value": round(seconds, 2), "unit": "s",
+                     "ratio": round(seconds / floor, 2), "target": f"<= {RUN_ALL_TARGET}x floor",
+                     "ok": seconds / floor <= RUN_ALL_TARGET})
+    cost = import_ms(max(5, args.repeats))
+    rows.append({"measure": "import twopowers (after pandas, ipywidgets)", "value": round(cost, 1), "unit": "ms",
+                 "ratio": None, "target": f"<= {IMPORT_TARGET_MS} ms", "ok": cost <= IMPORT_TARGET_MS})
+
+    print(f"Floor notebook (imports pandas, ipywidgets, matplotlib): {floor:.2f} s, median of {args.repeats}\n")
+    print(f"{'measure':<48} {'value':>9} {'ratio':>7}  {'target':<18} ok")
+    for row in rows:
+        ratio = f"{row['ratio']:.2f}x" if row["ratio"] is not None else ""
+        print(f"{row['measure']:<48} {row['value']:>7} {row['unit']:<2}{ratio:>6}  {row['target']:<18} "
+              f"{'yes' if row['ok'] else 'NO'}")
+    results = HERE / "results"
+    results.mkdir(exist_ok=True)
+    (results / "latest.json").write_text(json.dumps({"floor_seconds": round(floor, 3), "rows": rows}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
