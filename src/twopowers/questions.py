@@ -244,9 +244,10 @@ def load_quiz_file(path: Path) -> QuizFile:
 def read_yaml(path: Path) -> Any:
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's loader is about ten times faster
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=loader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" near line {mark.line + 1}, column {mark.column + 1}" if mark else ""
