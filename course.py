@@ -138,6 +138,11 @@ def lock(args: list[str]) -> None:
             pins[name] = [line for line in frozen if line.split("==")[0].lower() not in ("pip", "setuptools", "wheel")]
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         learners = pins["requirements"]
+        learner_names = {p.split("==")[0].lower() for p in learners}
+        clashes = [p for p in pins["requirements-dev"] if p not in learners and p.split("==")[0].lower() in learner_names]
+        if clashes:
+            fail(f"The test tools need other versions of learners' packages: {', '.join(clashes)}. "
+                 "Pin compatible versions in requirements.in, then lock again.")
         (ROOT / "requirements.txt").write_text(
             f"# Pinned learners' set, generated from requirements.in by 'python3 course.py lock' (Python {version}). "
             "Do not edit by hand.\n" + "\n".join(learners) + "\n")

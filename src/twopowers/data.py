@@ -44,3 +44,65 @@ def quiz_schema_path() -> Path:
 def lessons_with_quizzes() -> list[str]:
     """Every lesson that has a quiz file, in course order."""
     return sorted(p.stem for p in quiz_dir().glob("[0-9][0-9]_*.yml"))
+
+
+# ----- the data package: one call per table ---------------------------------------------------------
+_package_cache: dict = {}
+
+
+def package() -> dict:
+    """data/datapackage.json: the tables, their columns and what each column means."""
+    import json
+
+    path = data_dir() / "datapackage.json"
+    stamp = path.stat().st_mtime
+    if _package_cache.get("stamp") != (path, stamp):
+        _package_cache.update(stamp=(path, stamp), descriptor=json.loads(path.read_text(encoding="utf-8")))
+    return _package_cache["descriptor"]
+
+
+def table_names() -> list[str]:
+    return [resource["name"] for resource in package()["resources"]]
+
+
+def table(name: str):
+    """One table of data/ as a pandas DataFrame with proper types.
+
+    Whole numbers and decimals become numbers, dates become dates, columns with a fixed set of values
+    become categories, and ';'-separated lists (such as source_ids) become Python lists.
+    Example: ``table("actors")``. ``table_names()`` lists every table.
+    """
+    import pandas as pd
+
+    resources = {r["name"]: r for r in package()["resources"]}
+    if name not in resources:
+        raise CourseError(f"There is no table called {name!r}. The tables are: {', '.join(resources)}.")
+    resource = resources[name]
+    frame = pd.read_csv(data_dir() / resource["path"], dtype=str, keep_default_na=False, encoding="utf-8")
+    for field in resource["schema"]["fields"]:
+        column, kind = field["name"], field["type"]
+        values = frame[column].replace("", None)
+        if kind == "integer":
+            frame[column] = pd.to_numeric(values).astype("Int64")
+        elif kind == "number":
+            frame[column] = pd.to_numeric(values).astype("Float64")
+        elif kind == "boolean":
+            frame[column] = values.map({"true": True, "false": False}).astype("boolean")
+        elif kind == "date":
+            frame[column] = pd.to_datetime(values, format="%Y-%m-%d")
+        elif "x-separator" in field:
+            frame[column] = [v.split(field["x-separator"]) if v else [] for v in frame[column]]
+        elif "enum" in field.get("constraints", {}):
+            frame[column] = pd.Categorical(values, categories=field["constraints"]["enum"])
+    return frame
+
+
+def describe_table(name: str):
+    """What each column of a table means: a small DataFrame of column, type and description."""
+    import pandas as pd
+
+    resource = next((r for r in package()["resources"] if r["name"] == name), None)
+    if resource is None:
+        raise CourseError(f"There is no table called {name!r}. The tables are: {', '.join(table_names())}.")
+    return pd.DataFrame([{"column": f["name"], "type": f["type"], "meaning": f.get("description", "")}
+                         for f in resource["schema"]["fields"]])

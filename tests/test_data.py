@@ -1,0 +1,122 @@
+"""The data package: valid, every fact sourced, and faithful to the article where it describes it."""
+import re
+from pathlib import Path
+
+import pytest
+
+from twopowers.data import CourseError, describe_table, package, table, table_names
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ROOT.parent / "shared" / "seed" / "000_56b6d714b9aac142.txt"
+SKIPPED_LINES = {"Islamic State", "Firepower and Clout", "Economic Embargo", "unnamed (1)a", "Source link"}
+# the list of sources itself, the course's own summaries, and the article's own words (checked against it below)
+NOT_FACTUAL = {"sources", "article_paragraphs", "quotes"}
+FACTUAL = [name for name in table_names() if name not in NOT_FACTUAL]
+needs_article = pytest.mark.skipif(not ARTICLE.exists(), reason=(
+    "the article is not part of this repository (it is not ours to redistribute); these checks run where it "
+    "lies beside the repository, in ../shared/seed/, as in CI"))
+
+
+def article_paragraphs() -> dict[int, str]:
+    """The article's body paragraphs, numbered as the course numbers them (see data/README.md)."""
+    lines = [line.strip() for line in ARTICLE.read_text(encoding="utf-8").splitlines()]
+    body = [line for line in lines if line and not line.startswith("By ") and line not in SKIPPED_LINES]
+    return dict(enumerate(body, start=1))
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def test_frictionless_validates_the_package_with_its_foreign_keys():
+    from frictionless import Package
+
+    report = Package(str(ROOT / "data" / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_every_table_listed_in_the_package_loads_with_types():
+    for name in table_names():
+        assert len(table(name)) > 0, name
+    actors = table("actors")
+    assert str(actors["stance"].dtype) == "category"
+    assert isinstance(actors.loc[0, "source_ids"], list)
+    assert str(table("quotes")["paragraph"].dtype) == "Int64"
+    assert str(table("sources")["date"].dtype).startswith("datetime64")
+
+
+def test_a_wrong_table_name_is_explained():
+    with pytest.raises(CourseError, match="The tables are: sources"):
+        table("actor")
+    assert "meaning" in describe_table("actors").columns
+
+
+@pytest.mark.parametrize("name", FACTUAL)
+def test_every_factual_row_names_its_sources_and_a_short_supporting_quote(name):
+    known = set(table("sources")["source_id"])
+    for _, row in table(name).iterrows():
+        where = f"{name} row {row.iloc[0]}"
+        assert row["source_ids"], f"{where}: no source"
+        assert set(row["source_ids"]) <= known, f"{where}: unknown source {set(row['source_ids']) - known}"
+        evidence = row["evidence"]
+        if row["source_ids"][0] == "article":
+            assert re.fullmatch(r"¶([1-9]|1\d|2[0-3])", evidence), f"{where}: cite the ¶, do not quote the article"
+        else:
+            assert evidence and words(evidence) < 25, f"{where}: evidence must be a quote under 25 words"
+
+
+def test_actor_ids_named_in_lists_exist():
+    actors = set(table("actors")["actor_id"])
+    for speakers in table("article_paragraphs")["speakers"]:
+        assert set(speakers) <= actors
+
+
+def test_every_paragraph_is_summarised_once_in_at_most_40_words():
+    paragraphs = table("article_paragraphs")
+    assert sorted(paragraphs["paragraph"]) == list(range(1, 24))
+    for _, row in paragraphs.iterrows():
+        assert words(row["summary"]) <= 40, f"¶{row['paragraph']} summary is too long"
+
+
+def test_the_package_says_as_of_when_and_under_which_licence():
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", package()["x-as-of"])
+    assert package()["licenses"][0]["name"] == "CC-BY-4.0"
+
+
+def test_data_readme_explains_tables_corrections_and_disagreements():
+    text = (ROOT / "data" / "README.md").read_text()
+    for name in table_names():
+        assert f"`{name}`" in text, f"data/README.md does not describe {name}"
+    for heading in ("## Paragraph numbers", "## When sources disagree", "## Report or correct an error"):
+        assert heading in text
+
+
+@needs_article
+def test_the_paragraph_count_matches_the_article():
+    assert len(article_paragraphs()) == 23
+
+
+@needs_article
+def test_quotes_are_word_for_word_and_every_quoted_span_is_listed_once():
+    paragraphs = article_paragraphs()
+    quotes = table("quotes")
+    assert quotes["span_count"].sum() == 17
+    listed = []
+    for _, row in quotes.iterrows():
+        spans = [s.strip() for s in row["words"].split("…")]
+        assert len(spans) == row["span_count"], row["quote_id"]
+        for span in spans:
+            assert span in paragraphs[row["paragraph"]], f"{row['quote_id']}: not in ¶{row['paragraph']}: {span}"
+        listed += spans
+    in_article = [s.strip() for text in paragraphs.values() for s in re.findall(r"“([^”]*)”", text)]
+    assert len(in_article) == 17
+    for span in in_article:
+        assert sum(1 for s in listed if s == span) == 1, f"quoted span not listed exactly once: {span}"
+
+
+@needs_article
+def test_each_speaker_is_quoted_in_the_paragraph_the_summaries_say():
+    paragraphs = table("article_paragraphs").set_index("paragraph")
+    for _, row in table("quotes").iterrows():
+        if row["speaker"] != "us-military-letter":
+            assert row["speaker"] in paragraphs.loc[row["paragraph"], "speakers"], row["quote_id"]
