@@ -120,3 +120,70 @@ def test_each_speaker_is_quoted_in_the_paragraph_the_summaries_say():
     for _, row in table("quotes").iterrows():
         if row["speaker"] != "us-military-letter":
             assert row["speaker"] in paragraphs.loc[row["paragraph"], "speakers"], row["quote_id"]
+
+
+MINIMUM_ROWS = {"article_paragraphs": 23, "quotes": 11, "statements": 15, "glossary": 40, "timeline": 45,
+                "parliament_2018": 10, "vote_2020": 10, "us_troops": 21, "us_military_deaths": 3, "war_costs": 5}
+
+
+@pytest.mark.parametrize("name", sorted(MINIMUM_ROWS))
+def test_each_table_has_at_least_its_minimum_contents(name):
+    assert name in table_names(), f"data/datapackage.json has no table {name}"
+    assert len(table(name)) >= MINIMUM_ROWS[name]
+
+
+def test_the_actors_include_those_the_article_implies():
+    ids = set(table("actors")["actor_id"])
+    assert {"abu-mahdi-al-muhandis", "kataib-hezbollah", "quds-force-irgc", "muqtada-al-sadr", "sairoon",
+            "kurdistan-democratic-party", "popular-mobilization-forces", "tishreen-protesters"} <= ids
+
+
+def test_every_source_is_used_by_some_row():
+    used = {"article"}
+    for name in FACTUAL:
+        for ids in table(name)["source_ids"]:
+            used |= set(ids)
+    unused = set(table("sources")["source_id"]) - used
+    assert not unused, f"sources no row cites: {sorted(unused)}"
+
+
+def test_glossary_definitions_are_short_and_statements_quote_briefly():
+    assert all(words(d) <= 40 for d in table("glossary")["definition"])
+    statements = table("statements")
+    quoted = statements[statements["text_kind"] == "quotation"]["text"]
+    assert all(words(t) < 30 for t in quoted)
+    assert statements["speaker"].nunique() >= 10, "each side should speak in its own words"
+
+
+def test_us_troops_cover_every_year_from_2003_to_2023_and_flag_estimates():
+    troops = table("us_troops")
+    assert set(range(2003, 2024)) <= set(troops["year"])
+    caps = troops[troops["as_of"].str.contains("cap")]
+    assert caps["estimate"].all(), "announced caps are not counts"
+
+
+def test_sources_that_disagree_are_kept_side_by_side():
+    vote = table("vote_2020")
+    assert vote.query("aspect == 'members_present'")["value"].nunique() > 1
+    assert vote.query("aspect == 'total_seats'")["value"].nunique() > 1
+    assert (table("article_claims")["verdict"] == "differs").any()
+
+
+OWN_WORDS = {"actors": ["role_jan2020", "stance_reason"], "article_claims": ["claim", "note"], "statements": ["context"],
+             "glossary": ["definition"], "timeline": ["event"], "parliament_2018": ["main_constituency", "note"],
+             "us_troops": ["as_of", "note"], "us_military_deaths": ["note"], "war_costs": ["what_is_counted", "note"]}
+
+
+@pytest.mark.parametrize("name", sorted(OWN_WORDS))
+def test_own_words_columns_do_not_copy_their_sources_sentences(name, n=10):
+    """Copy facts, never sentences: a row's own text shares no run of 10 words with its evidence quote."""
+    def tokens(text):
+        return re.findall(r"[a-z0-9']+", (text if isinstance(text, str) else "").lower())
+
+    for _, row in table(name).iterrows():
+        quote = tokens(row["evidence"])
+        runs = {tuple(quote[i:i + n]) for i in range(len(quote) - n + 1)}
+        for column in OWN_WORDS[name]:
+            text = tokens(row[column])
+            copied = [i for i in range(len(text) - n + 1) if tuple(text[i:i + n]) in runs]
+            assert not copied, f"{name} {row.iloc[0]} {column} copies its source: {' '.join(text[copied[0]:][:n])}"

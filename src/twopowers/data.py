@@ -90,6 +90,10 @@ def table(name: str):
             frame[column] = values.map({"true": True, "false": False}).astype("boolean")
         elif kind == "date":
             frame[column] = pd.to_datetime(values, format="%Y-%m-%d")
+        elif field.get("x-partial-date"):  # "2014", "2014-06" or "2014-06-10": parsed as the first day
+            padded = values.map(lambda v: v if v is None else (v + "-01-01")[:10] if len(v) == 4 else
+                                (v + "-01") if len(v) == 7 else v)
+            frame[column] = pd.to_datetime(padded, format="%Y-%m-%d")
         elif "x-separator" in field:
             frame[column] = [v.split(field["x-separator"]) if v else [] for v in frame[column]]
         elif "enum" in field.get("constraints", {}):
