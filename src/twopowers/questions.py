@@ -57,6 +57,7 @@ class Question:
     items: list[str] = field(default_factory=list)
     pairs: list[dict] = field(default_factory=list)
     distractors: list[str] = field(default_factory=list)
+    data: dict | None = None
 
     # ----- what the learner sees -----------------------------------------------------------
     def shuffled(self, values: list, learner: str) -> list:

@@ -1,0 +1,59 @@
+"""Charts that every learner can read: one colour-blind-safe palette, labelled axes, and a text description.
+
+Every lesson chart ends with ``finish(ax, "one sentence saying what the chart shows")``: it refuses a chart
+without a title or axis labels, shows it, and prints the description for screen-reader users (and for
+anyone who would rather read than look).
+"""
+from __future__ import annotations
+
+import json
+
+from .errors import CourseError
+
+# Okabe & Ito's palette, distinguishable with the common forms of colour blindness
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+STANCE_COLOURS = {"leave": "#D55E00", "leave-later": "#E69F00", "conditional": "#F0E442", "stay": "#0072B2",
+                  "neither-power": "#009E73", "unclear": "#999999"}
+
+
+def finish(ax, description: str) -> None:
+    """Check the chart is labelled, show it, and print its text description."""
+    import matplotlib.pyplot as plt
+
+    missing = [name for name, text in (("a title", ax.get_title()), ("an x-axis label", ax.get_xlabel()),
+                                       ("a y-axis label", ax.get_ylabel())) if not text]
+    if missing:
+        raise CourseError(f"This chart needs {' and '.join(missing)} before it is shown "
+                          "(ax.set_title(...), ax.set_xlabel(...), ax.set_ylabel(...)).")
+    if not description or not description.strip():
+        raise CourseError("Describe the chart in one sentence for readers who cannot see it.")
+    plt.show()
+    print(f"Text description: {description.strip()}")
+
+
+def draw_borders(ax, highlight: str = "Iraq") -> None:
+    """Draw Iraq and its neighbours from data/map/middle_east.geojson (Natural Earth, public domain)."""
+    from matplotlib.patches import Polygon
+
+    from .data import data_dir
+
+    features = json.loads((data_dir() / "map" / "middle_east.geojson").read_text(encoding="utf-8"))["features"]
+    for feature in features:
+        name = feature["properties"]["name"]
+        colour = "#f2e6c9" if name == highlight else "#eeeeee"
+        xs, ys = [], []
+        for polygon in feature["geometry"]["coordinates"]:
+            outer = polygon[0]
+            ax.add_patch(Polygon(outer, closed=True, facecolor=colour, edgecolor="#777777", linewidth=0.6))
+            xs += [p[0] for p in outer]
+            ys += [p[1] for p in outer]
+        if name != highlight:
+            ax.annotate(name, _label_point(name, xs, ys), fontsize=8, color="#555555", ha="center")
+    ax.set_aspect("equal")
+
+
+def _label_point(name, xs, ys):
+    """Where to write a neighbour's name: inside the map window, not in the middle of Iraq."""
+    spots = {"Iran": (49.5, 34.5), "Syria": (38.5, 35.2), "Turkey": (39.5, 38.4), "Jordan": (37.0, 31.3),
+             "Saudi Arabia": (42.5, 29.0), "Kuwait": (47.7, 29.2)}
+    return spots.get(name, (sum(xs) / len(xs), sum(ys) / len(ys)))

@@ -1,0 +1,142 @@
+"""Quality gates for every lesson notebook (01 onwards): anatomy, quizzes, charts, plain words and ¶ coverage."""
+import re
+from collections import Counter
+
+import nbformat
+import pytest
+import yaml
+
+from twopowers.data import notebooks_dir, quiz_path, table
+
+NOTEBOOKS = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+LESSONS = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
+ALL_PARAGRAPHS = set(range(1, 24))
+MAX_GRADE = 12
+
+
+def markdown(path) -> str:
+    return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+
+
+def prose(path) -> str:
+    """The sentences a learner reads: markdown without headings, tables, code, links and objective ids."""
+    kept = []
+    for line in markdown(path).splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", "|", "```")):
+            continue
+        line = re.sub(r"`[^`]*`", "", line)
+        line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+        line = re.sub(r"\*\*L\d{2}\.O\d+\*\*|\[source[^\]]*\]|https?://\S+|[*_>]", "", line)
+        line = line.lstrip("-0123456789. ").strip()
+        if line:
+            kept.append(line if line.endswith((".", "?", "!", ":")) else line + ".")
+    return " ".join(kept)
+
+
+def quiz_file(path):
+    return yaml.safe_load(quiz_path(path.stem).read_text(encoding="utf-8"))
+
+
+def cited_paragraphs(path) -> set[int]:
+    text = markdown(path)
+    found = set()
+    for match in re.finditer(r"¶\s?(\d+)(?:\s?[–-]\s?¶?(\d+))?", text):
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        found |= set(range(first, last + 1))
+    return found & ALL_PARAGRAPHS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_prose_is_plain_enough_for_a_16_year_old(path):
+    import textstat
+
+    grade = textstat.flesch_kincaid_grade(prose(path))
+    assert grade <= MAX_GRADE, f"{path.name}: Flesch-Kincaid grade {grade:.1f} is above {MAX_GRADE}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_anatomy(path):
+    text = markdown(path)
+    for part in ("## Warm-up", "**Discuss.**", "## Key points", "## Sources and further reading"):
+        assert part in text, f"{path.name} has no {part}"
+    assert text.index("## Key points") < text.index("## Sources and further reading")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_each_section_ends_with_its_quiz_and_every_objective_is_assessed_twice(path):
+    quiz = quiz_file(path)
+    questions = quiz["questions"]
+    assert len(questions) >= 8, f"{path.name}: at least 8 questions"
+    per_objective = Counter(q["objective"] for q in questions)
+    for objective in quiz["objectives"]:
+        assert per_objective[objective] >= 2, f"{objective} is assessed by {per_objective[objective]} question(s)"
+    sections = {q.get("section") for q in questions}
+    assert None not in sections, "every lesson question belongs to a section's quiz"
+    code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    for section in sections:
+        assert f'quiz("{path.stem}", section="{section}")' in code, f"no quiz cell for section {section!r}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_every_chart_is_finished_with_labels_and_a_text_description(path):
+    nb = nbformat.read(path, as_version=4)
+    charts = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        if images:
+            charts += 1
+            assert "finish(" in cell.source, "charts end with finish(ax, description), which checks the labels"
+            printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+            assert "Text description:" in printed
+    assert charts >= 1, f"{path.name} has no chart"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_each_lesson_cites_the_paragraphs_it_covers(path):
+    assert cited_paragraphs(path), f"{path.name} cites no ¶ of the article"
+
+
+def test_every_question_type_is_used_across_lessons_01_to_04():
+    early = [p for p in LESSONS if p.name[:2] in ("01", "02", "03", "04")]
+    if len(early) < 4:
+        pytest.skip(f"lessons 01-04 are not all written yet ({len(early)} of 4)")
+    used = {q["type"] for p in early for q in quiz_file(p)["questions"]}
+    assert used == {"single", "multiple", "truefalse", "numeric", "ordering", "matching"}
+
+
+def test_across_lessons_01_to_09_every_paragraph_is_covered():
+    covered = set().union(*(cited_paragraphs(p) for p in LESSONS)) if LESSONS else set()
+    print(f"\n¶ coverage so far: {len(covered)} of 23; missing: {sorted(ALL_PARAGRAPHS - covered)}")
+    if len(LESSONS) < 9:
+        pytest.skip(f"{len(LESSONS)} of 9 lessons written; ¶ covered so far: {sorted(covered)}")
+    assert covered == ALL_PARAGRAPHS, f"¶ not covered by any lesson: {sorted(ALL_PARAGRAPHS - covered)}"
+
+
+def data_cell(pointer):
+    frame = table(pointer["table"])
+    key = frame.columns[0]
+    rows = frame[frame[key].astype(str) == pointer["row"]]
+    assert len(rows) == 1, f"{pointer}: no single row {pointer['row']!r} in {pointer['table']}"
+    return rows.iloc[0][pointer["column"]]
+
+
+QUESTIONS_WITH_DATA = [(p.stem, q) for p in NOTEBOOKS if quiz_path(p.stem).exists()
+                       for q in quiz_file(p)["questions"] if "data" in q]
+
+
+@pytest.mark.parametrize("lesson, question", QUESTIONS_WITH_DATA,
+                         ids=[f"{lesson}:{q['id']}" for lesson, q in QUESTIONS_WITH_DATA])
+def test_answers_that_come_from_data_agree_with_it(lesson, question):
+    value = data_cell(question["data"])
+    if question["type"] == "numeric":
+        assert abs(float(value) - question["answer"]) <= question.get("tolerance", 0), (value, question["answer"])
+    elif question["type"] == "truefalse":
+        assert str(value).lower() in ("true", "false") and (str(value).lower() == "true") == question["answer"]
+    elif question["type"] in ("single", "multiple"):
+        right = " ".join(o["text"] for o in question["options"] if o.get("correct"))
+        assert str(value).lower() in right.lower(), f"the right option does not say {value!r}"
+    else:
+        assert str(value) in question["explanation"], f"the explanation does not give {value!r}"
