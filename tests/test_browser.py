@@ -183,3 +183,32 @@ def test_a_learner_answers_and_finds_the_answer_saved_after_a_restart(lab, page)
     metrics = {"seconds_from_run_all_to_first_quiz": round(seconds_to_quiz, 2)}
     (ARTIFACTS / "browser-metrics.json").write_text(json.dumps(metrics, indent=1))
     print(f"\nRun All -> first quiz visible: {seconds_to_quiz:.2f} s")
+
+
+def test_a_learner_answers_a_lesson_question(lab, page):
+    """Open the first lesson, run it, and answer its first single-choice question wrongly, then rightly."""
+    import yaml
+
+    lessons = sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
+    if not lessons:
+        pytest.skip("no lesson notebook yet")
+    lesson = lessons[0]
+    questions = yaml.safe_load((ROOT / "data" / "quizzes" / f"{lesson.stem}.yml").read_text())["questions"]
+    first = next(q for q in questions if q["type"] == "single")
+    right = next(o["text"] for o in first["options"] if o.get("correct"))
+    wrong = next(o["text"] for o in first["options"] if not o.get("correct"))
+
+    page.goto(f"{lab.url}/lab/tree/notebooks/{lesson.name}?token={lab.token}")
+    page.locator(".jp-Notebook").first.wait_for(state="visible")
+    lab.wait(lab.kernels_idle, 90, "the kernel to start")
+    run_all(page, lab)
+    question = page.locator(".quiz-question", has_text=first["prompt"][:40]).first
+    question.scroll_into_view_if_needed()
+    feedback = question.locator(".quiz-feedback")
+    question.get_by_label(wrong, exact=True).check()
+    question.locator(".quiz-check").click()
+    page.wait_for_function("el => el.innerText.includes('Not quite')", arg=feedback.element_handle())
+    question.get_by_label(right, exact=True).check()
+    question.locator(".quiz-check").click()
+    page.wait_for_function("el => el.innerText.includes('Correct!')", arg=feedback.element_handle())
+    page.screenshot(path=str(ARTIFACTS / f"{lesson.stem}_answered.png"))
