@@ -19,18 +19,29 @@ def markdown(path) -> str:
 
 
 def prose(path) -> str:
-    """The sentences a learner reads: markdown without headings, tables, code, links and objective ids."""
-    kept = []
-    for line in markdown(path).splitlines():
-        line = line.strip()
-        if not line or line.startswith(("#", "|", "```")):
+    """The sentences a learner reads: markdown without headings, tables, code, links and objective ids.
+
+    Lines wrapped inside a paragraph are joined again; a paragraph or list item without closing
+    punctuation counts as one sentence.
+    """
+    items, current = [], []
+    for line in markdown(path).splitlines() + [""]:
+        stripped = line.strip()
+        starts_item = re.match(r"^([-*]|\d+\.)\s", stripped)
+        if not stripped or stripped.startswith(("#", "|", "```")) or starts_item:
+            if current:
+                items.append(" ".join(current))
+            current = [stripped] if starts_item else []
             continue
-        line = re.sub(r"`[^`]*`", "", line)
-        line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
-        line = re.sub(r"\*\*L\d{2}\.O\d+\*\*|\[source[^\]]*\]|https?://\S+|[*_>]", "", line)
-        line = line.lstrip("-0123456789. ").strip()
-        if line:
-            kept.append(line if line.endswith((".", "?", "!", ":")) else line + ".")
+        current.append(stripped)
+    kept = []
+    for item in items:
+        item = re.sub(r"`[^`]*`", "", item)
+        item = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", item)
+        item = re.sub(r"\*\*L\d{2}\.O\d+\*\*|\[source[^\]]*\]|https?://\S+|[*_>]", "", item)
+        item = re.sub(r"^([-]|\d+\.)\s+", "", item).strip()
+        if item:
+            kept.append(item if item.endswith((".", "?", "!", ":")) else item + ".")
     return " ".join(kept)
 
 
