@@ -33,22 +33,23 @@ def finish(ax, description: str) -> None:
 
 def draw_borders(ax, highlight: str = "Iraq") -> None:
     """Draw Iraq and its neighbours from data/map/middle_east.geojson (Natural Earth, public domain)."""
-    from matplotlib.patches import Polygon
+    from matplotlib.collections import PolyCollection
 
     from .data import data_dir
 
     features = json.loads((data_dir() / "map" / "middle_east.geojson").read_text(encoding="utf-8"))["features"]
+    rings, colours = [], []
     for feature in features:
         name = feature["properties"]["name"]
-        colour = "#f2e6c9" if name == highlight else "#eeeeee"
-        xs, ys = [], []
-        for polygon in feature["geometry"]["coordinates"]:
-            outer = polygon[0]
-            ax.add_patch(Polygon(outer, closed=True, facecolor=colour, edgecolor="#777777", linewidth=0.6))
-            xs += [p[0] for p in outer]
-            ys += [p[1] for p in outer]
+        outers = [polygon[0] for polygon in feature["geometry"]["coordinates"]]
+        rings += outers
+        colours += ["#f2e6c9" if name == highlight else "#eeeeee"] * len(outers)
         if name != highlight:
+            xs = [x for ring in outers for x, _ in ring]
+            ys = [y for ring in outers for _, y in ring]
             ax.annotate(name, _label_point(name, xs, ys), fontsize=8, color="#555555", ha="center")
+    ax.add_collection(PolyCollection(rings, facecolors=colours, edgecolors="#777777", linewidths=0.6))
+    ax.autoscale_view()
     ax.set_aspect("equal")
 
 

@@ -5,7 +5,7 @@ feedback that teaches, a hint after a wrong try and a Show answer button after t
 Every answer is saved at once (see progress.py) and shown again when the notebook is re-run.
 
 Stable CSS classes, for styling and for the browser tests:
-    quiz, quiz-question, quiz-type-<type>, quiz-prompt, quiz-choices, quiz-choice,
+    quiz, quiz-question, quiz-type-<type>, quiz-prompt, quiz-choice,
     quiz-check, quiz-reveal, quiz-feedback, quiz-score, quiz-problem
 """
 from __future__ import annotations
@@ -61,8 +61,6 @@ class QuestionView:
         self._busy = False
         learner = store.learner_id()
         self.controls = self._build_controls(learner, make)
-        choices = make(widgets.VBox, self.controls)
-        choices.add_class("quiz-choices")
         self.check_button = make(widgets.Button, description="Check", button_style="primary",
                                  tooltip="Check your answer", icon="check")
         self.check_button.add_class("quiz-check")
@@ -74,11 +72,13 @@ class QuestionView:
         self.check_button.on_click(self._guarded(self.on_check))
         self.reveal_button.on_click(self._guarded(self.on_reveal))
         refs = ", ".join(f"¶{p}" for p in question.paragraphs)
+        how = {"multiple": "Tick every answer that is right.", "ordering": "Choose what comes 1st, 2nd, 3rd, …"}
         prompt = make(widgets.HTML, f"<b>{html.escape(question.prompt)}</b>"
-                      + (f' <span class="quiz-refs">({refs})</span>' if refs else ""))
+                      + (f' <span class="quiz-refs">({refs})</span>' if refs else "")
+                      + (f"<br><i>{how[question.type]}</i>" if question.type in how else ""))
         prompt.add_class("quiz-prompt")
         buttons = make(widgets.HBox, [self.check_button, self.reveal_button])
-        self.box = make(widgets.VBox, [prompt, choices, buttons, self.feedback])
+        self.box = make(widgets.VBox, [prompt, *self.controls, buttons, self.feedback])
         self.box.add_class("quiz-question")
         self.box.add_class(f"quiz-type-{question.type}")
         self._restore()
@@ -97,7 +97,7 @@ class QuestionView:
                           for t in q.shuffled(q.option_texts, learner)}
             for box in self.boxes.values():
                 box.add_class("quiz-choice")
-            return [make(widgets.HTML, "<i>Tick every answer that is right.</i>"), *self.boxes.values()]
+            return list(self.boxes.values())
         if q.type == "numeric":
             self.text = make(widgets.Text, value="", placeholder="type a number", description="Your answer:",
                              continuous_update=False)
@@ -111,7 +111,7 @@ class QuestionView:
                           for i in range(len(q.items))]
             for slot in self.slots:
                 slot.add_class("quiz-choice")
-            return [make(widgets.HTML, "<i>Choose what comes 1st, 2nd, 3rd, …</i>"), *self.slots]
+            return self.slots
         rights = q.shuffled(q.right_choices, learner)
         self.matches = {}
         rows = []
