@@ -143,3 +143,17 @@ def test_loading_the_schema_checker_does_not_import_jsonschema():
 
 def test_load_schema_reads_the_shipped_file():
     assert load_schema()["title"].startswith("A lesson's quiz file")
+
+
+def test_a_mistyped_table_name_in_a_notebook_shows_a_message_not_a_traceback(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        result = shell.run_cell("from twopowers.data import table\ntable('actor')")
+        out = capsys.readouterr()
+        assert type(result.error_in_exec).__name__ == "CourseError"
+        assert "There is no table called 'actor'" in out.err
+        assert "Traceback" not in out.out + out.err
+    finally:
+        InteractiveShell.clear_instance()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from .errors import CourseError
+from .errors import CourseError, friendly_errors
 
 # Okabe & Ito's palette, distinguishable with the common forms of colour blindness
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -20,6 +20,7 @@ def finish(ax, description: str) -> None:
     """Check the chart is labelled, show it, and print its text description."""
     import matplotlib.pyplot as plt
 
+    friendly_errors()
     missing = [name for name, text in (("a title", ax.get_title()), ("an x-axis label", ax.get_xlabel()),
                                        ("a y-axis label", ax.get_ylabel())) if not text]
     if missing:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import CourseError
+from .errors import CourseError, friendly_errors
 
 DATA_ENV = "TWOPOWERS_DATA"
 
@@ -74,6 +74,7 @@ def table(name: str):
     """
     import pandas as pd
 
+    friendly_errors()
     resources = {r["name"]: r for r in package()["resources"]}
     if name not in resources:
         raise CourseError(f"There is no table called {name!r}. The tables are: {', '.join(resources)}.")
@@ -105,6 +106,7 @@ def describe_table(name: str):
     """What each column of a table means: a small DataFrame of column, type and description."""
     import pandas as pd
 
+    friendly_errors()
     resource = next((r for r in package()["resources"] if r["name"] == name), None)
     if resource is None:
         raise CourseError(f"There is no table called {name!r}. The tables are: {', '.join(table_names())}.")

@@ -40,3 +40,21 @@ def message_html(message: str, level: str = "warning") -> str:
     body = html.escape(message).replace("\n", "<br>")
     return (f'<div class="course-message course-{level}" role="status" style="background:{background};'
             f'border-left:4px solid {border};padding:0.5em 0.8em;margin:0.3em 0">{body}</div>')
+
+
+def _show_course_error(shell, etype, value, tb, tb_offset=None):
+    """IPython handler: a CourseError from our code is shown as its message, without a traceback."""
+    notify(str(value), "error")
+    return []
+
+
+def friendly_errors() -> None:
+    """In a notebook, show CourseError messages without a traceback (set up on first use, not on import)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the learners' set
+        return
+    shell = get_ipython()
+    if shell is not None and not getattr(shell, "_twopowers_friendly", False):
+        shell.set_custom_exc((CourseError,), _show_course_error)
+        shell._twopowers_friendly = True

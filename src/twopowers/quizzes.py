@@ -15,7 +15,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .errors import CourseError, message_html
+from .errors import CourseError, friendly_errors, message_html
 from .progress import ProgressStore, default_store
 from .questions import CORRECT, INVALID, Question, QuizFile, load_quiz_file
 
@@ -293,6 +293,7 @@ def quiz(lesson: str, section: str | None = None, store: ProgressStore | None = 
     """Show the quiz questions of ``lesson`` (all of them, or those of one ``section``)."""
     from .data import quiz_path
 
+    friendly_errors()
     try:
         quiz_file = load_quiz_file(quiz_path(lesson))
         questions = quiz_file.section(section)
