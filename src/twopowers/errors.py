@@ -34,11 +34,12 @@ def notify(message: str, level: str = "warning") -> None:
         print(f"{level.upper()}: {message}", file=sys.stderr)
 
 
-def message_html(message: str, level: str = "warning") -> str:
+def message_html(message: str, level: str = "warning", css_class: str = "") -> str:
     colours = {"warning": ("#fff4e5", "#8a4b00"), "error": ("#fdecea", "#8a1c13"), "info": ("#e8f1fb", "#0b4a8b")}
     background, border = colours.get(level, colours["info"])
     body = html.escape(message).replace("\n", "<br>")
-    return (f'<div class="course-message course-{level}" role="status" style="background:{background};'
+    classes = " ".join(filter(None, [css_class, "course-message", f"course-{level}"]))
+    return (f'<div class="{classes}" role="status" style="background:{background};'
             f'border-left:4px solid {border};padding:0.5em 0.8em;margin:0.3em 0">{body}</div>')
 
 

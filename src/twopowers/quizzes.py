@@ -283,7 +283,7 @@ class QuizProblem:
         self.message = message
 
     def _repr_html_(self):
-        return message_html(self.message, "error").replace('class="course-message', 'class="quiz-problem course-message')
+        return message_html(self.message, "error", css_class="quiz-problem")
 
     def __repr__(self):
         return self.message
