@@ -3,6 +3,7 @@
     python -m twopowers validate [quiz files]   check quiz files against data/quizzes/quiz.schema.json
     python -m twopowers refresh [notebooks]     re-run notebooks as a new learner and save their outputs
     python -m twopowers exercises [--check]     write exercises/ from solutions/ (or only say what drifted)
+    python -m twopowers handout [--out DIR]     build the student zip: lessons, exercises, data, package
 """
 from __future__ import annotations
 
@@ -64,7 +65,19 @@ def main(argv: list[str] | None = None) -> int:
     again.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: all of notebooks/)")
     make = commands.add_parser("exercises", help="write the learners' exercises/ from solutions/")
     make.add_argument("--check", action="store_true", help="write nothing; fail if exercises/ has drifted")
+    out = commands.add_parser("handout", help="build the student hand-out zip (no solutions inside)")
+    out.add_argument("--out", type=Path, default=None, help="folder for the zip (default: dist/)")
     args = parser.parse_args(argv)
+    if args.command == "handout":
+        from .errors import CourseError
+        from .handout import build
+
+        try:
+            print(f"wrote {build(args.out)}")
+        except CourseError as err:
+            print(err, file=sys.stderr)
+            return 1
+        return 0
     if args.command == "validate":
         return validate(args.files)
     if args.command == "exercises":
