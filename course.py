@@ -7,6 +7,7 @@
     python3 course.py refresh    re-run notebooks in place so their stored outputs are current
     python3 course.py exercises  write the learners' exercises/ from solutions/ (the one source)
     python3 course.py handout    build the student hand-out zip (lessons, exercises, data; no solutions)
+    python3 course.py grade DIR  grade a class's submissions (a folder or zip) with the solutions
     python3 course.py bench      measure notebook run times and the package's import cost
     python3 course.py lock       re-pin requirements*.txt from requirements*.in (maintainers)
 
@@ -132,6 +133,11 @@ def handout(args: list[str]) -> None:
     sys.exit(subprocess.call([str(python), "-m", "twopowers", "handout", *args], cwd=ROOT))
 
 
+def grade(args: list[str]) -> None:
+    python = ensure_env(dev=False)
+    sys.exit(subprocess.call([str(python), "-m", "twopowers", "grade", *args]))
+
+
 def bench(args: list[str]) -> None:
     python = ensure_env(dev=True)
     sys.exit(subprocess.call([str(python), str(ROOT / "bench" / "run.py"), *args], cwd=ROOT))
@@ -165,7 +171,7 @@ def lock(args: list[str]) -> None:
     say("Wrote requirements.txt and requirements-dev.txt. Run python3 course.py test to try them.")
 
 
-COMMANDS = {"start": start, "test": test, "validate": validate, "refresh": refresh, "exercises": exercises, "handout": handout, "bench": bench, "lock": lock}
+COMMANDS = {"start": start, "test": test, "validate": validate, "refresh": refresh, "exercises": exercises, "handout": handout, "grade": grade, "bench": bench, "lock": lock}
 
 
 def main() -> None:

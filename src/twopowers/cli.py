@@ -4,6 +4,7 @@
     python -m twopowers refresh [notebooks]     re-run notebooks as a new learner and save their outputs
     python -m twopowers exercises [--check]     write exercises/ from solutions/ (or only say what drifted)
     python -m twopowers handout [--out DIR]     build the student zip: lessons, exercises, data, package
+    python -m twopowers grade SUBMISSIONS       grade a class (see gradebook.py for the options)
 """
 from __future__ import annotations
 
@@ -55,6 +56,26 @@ def exercises(check_only: bool) -> int:
     return 1 if check_only and changed else 0
 
 
+def grade_command(args) -> int:
+    from .errors import CourseError
+    from .gradebook import grade_class, merge_written
+
+    try:
+        if args.merge_written:
+            summary = merge_written(args.out)
+            print(f"Merged the written answers: {summary['students']} student(s) in {args.out / 'gradebook.csv'}.")
+            return 0
+        if args.submissions is None:
+            print("Give the folder or zip of submissions: python3 course.py grade SUBMISSIONS", file=sys.stderr)
+            return 2
+        grade_class(args.submissions, args.out, args.workers, args.cell_timeout, args.notebook_limit,
+                    args.memory_mb)
+    except CourseError as err:
+        print(err, file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="twopowers", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -67,7 +88,19 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--check", action="store_true", help="write nothing; fail if exercises/ has drifted")
     out = commands.add_parser("handout", help="build the student hand-out zip (no solutions inside)")
     out.add_argument("--out", type=Path, default=None, help="folder for the zip (default: dist/)")
+    grade = commands.add_parser("grade", help="grade a folder or zip of submissions with the solutions")
+    grade.add_argument("submissions", nargs="?", type=Path, help="<student>/<exercise>.ipynb or "
+                                                                  "<student>_<exercise>.ipynb, or a zip of them")
+    grade.add_argument("--out", type=Path, default=Path("grading-results"), help="results folder")
+    grade.add_argument("--workers", type=int, default=None, help="parallel kernels (default: one per core)")
+    grade.add_argument("--cell-timeout", type=int, default=10, help="seconds per cell (default 10)")
+    grade.add_argument("--notebook-limit", type=int, default=180, help="seconds per notebook (default 180)")
+    grade.add_argument("--memory-mb", type=int, default=1536, help="memory per kernel (default 1536 MB)")
+    grade.add_argument("--merge-written", action="store_true",
+                       help="merge the points filled in OUT/written_answers.csv (no regrading)")
     args = parser.parse_args(argv)
+    if args.command == "grade":
+        return grade_command(args)
     if args.command == "handout":
         from .errors import CourseError
         from .handout import build

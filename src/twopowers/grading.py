@@ -98,59 +98,143 @@ def load_values(folder: Path) -> tuple[dict[str, Any], dict[str, str]]:
     return values, problems
 
 
-def compile_tests(question: Question):
-    """The question's test function, built in this process from the solution's test cell."""
+def compile_tests(question: Question, hidden: bool = True):
+    """The question's test function, built in this process from the solution's test cell.
+
+    ``hidden=False`` leaves out the hidden tests: the checks a learner sees.
+    """
     import pandas as pd
 
+    from .assignments import BEGIN_HIDDEN, END_HIDDEN, _remove_block
     from .data import table
 
-    source = "\n".join(line for line in _strip_markers(question.tests_source).splitlines()
-                       if not line.startswith("check("))
+    source = question.tests_source if hidden else _remove_block(question.tests_source, BEGIN_HIDDEN, END_HIDDEN,
+                                                                lambda block, indent: [])
+    source = "\n".join(line for line in _strip_markers(source).splitlines() if not line.startswith("check("))
     namespace: dict[str, Any] = {"pd": pd, "table": table, "math": math}
     exec(compile(source, f"<tests {question.grade_id}>", "exec"), namespace)  # our own code from solutions/
     return next(v for k, v in namespace.items() if k.startswith("tests_") and callable(v))
 
 
 def score(question: Question, values: dict, problems: dict) -> Verdict:
+    """The verdict on one answer. A failed hidden test is reported without its message (it may give the
+    answer away); the public checks' messages are shown as the learner saw them."""
     unreadable = [problems[n] for n in question.answers if n in problems]
     if unreadable:
         return Verdict(question.grade_id, ERROR, "; ".join(unreadable) + ".")
-    return run_tests(question.grade_id, compile_tests(question), values)
+    public = run_tests(question.grade_id, compile_tests(question, hidden=False), values)
+    if not public.passed:
+        return public
+    full = run_tests(question.grade_id, compile_tests(question), values)
+    if full.passed:
+        return Verdict(question.grade_id, PASSED, "correct: passes every test.")
+    return Verdict(question.grade_id, full.status, "passes the checks you could run, but not the full grading "
+                                                   "tests: look at the question again.")
 
 
 def points_for(verdict: Verdict, question: Question) -> float:
     return question.points if verdict.status == PASSED else 0.0
 
 
-def run_and_export(notebook_path: Path, names: list[str], workdir: Path, cell_timeout: int = CELL_TIMEOUT):
-    """Run a notebook in a fresh kernel, then export ``names`` to ``workdir``; returns the executed notebook."""
-    import nbformat
+MAX_OUTPUT_CHARS = 20_000  # per cell: a submission that prints without end cannot flood the grader
+
+
+def _client_class():
     from nbclient import NotebookClient
+
+    class CappedClient(NotebookClient):
+        """A NotebookClient that keeps at most MAX_OUTPUT_CHARS of output per cell."""
+
+        def output(self, outs, msg, display_id, cell_index):
+            size = sum(len(str(o)) for o in outs)
+            if size > MAX_OUTPUT_CHARS:
+                return None
+            return super().output(outs, msg, display_id, cell_index)
+
+    return CappedClient
+
+
+def run_and_export(notebook_path: Path, names: list[str], workdir: Path, cell_timeout: int = CELL_TIMEOUT):
+    """Run a notebook in a fresh kernel, then export ``names`` to ``workdir``.
+
+    Returns (executed notebook, run status): status is {"state": "ok"} or says what went wrong
+    ("timeout" with the cell, "kernel died", "error").
+    """
+    import nbformat
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(notebook_path, as_version=4)
     export = nbformat.v4.new_code_cell(EXPORT_CELL + f"\n__twopowers_export({names!r}, {str(workdir)!r})\n")
     nb.cells.append(export)
-    client = NotebookClient(nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(notebook_path.parent)}})
-    client.execute()
-    return nb
+    client = _client_class()(nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
+                             interrupt_on_timeout=False, startup_timeout=60,
+                             resources={"metadata": {"path": str(workdir)}})
+    try:
+        client.execute()
+        status = {"state": "ok"}
+    except CellTimeoutError:
+        where = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.get("execution_count")
+                      is None and c.source.strip()), None)
+        status = {"state": "timeout", "cell": where}
+    except DeadKernelError:
+        status = {"state": "kernel died"}
+    except Exception as err:  # noqa: BLE001 - reported as the submission's status, never a crash
+        status = {"state": "error", "why": f"{type(err).__name__}: {str(err)[:200]}"}
+    return nb, status
 
 
-def grade_notebook(notebook_path: Path, solution_path: Path, student: str, workdir: Path,
-                   cell_timeout: int = CELL_TIMEOUT) -> list[Row]:
-    """Grade one submission against its solution notebook (autograded questions only)."""
-    import nbformat
+def runner(argv: list[str]) -> int:
+    """Inside the sandbox: run one notebook and export its answers (``python -m twopowers.grading``)."""
+    import json as _json
 
-    solution = nbformat.read(solution_path, as_version=4)
-    auto = [q for q in questions(solution) if q.kind == "auto"]
-    names = sorted({n for q in auto for n in q.answers})
-    workdir.mkdir(parents=True, exist_ok=True)
-    run_and_export(notebook_path, names, workdir, cell_timeout)
+    notebook, names, workdir, timeout = Path(argv[0]), _json.loads(argv[1]), Path(argv[2]), int(argv[3])
+    _, status = run_and_export(notebook, names, workdir, timeout)
+    (workdir / "status.json").write_text(_json.dumps(status), encoding="utf-8")
+    return 0
+
+
+def score_run(auto: list[Question], workdir: Path, status: dict, student: str, exercise: str) -> list[Row]:
+    """Gradebook rows for one run: tests on the exported values, or the run's problem for every question."""
+    if status.get("state") != "ok" or not (workdir / "manifest.json").exists():
+        state = status.get("state", "error")
+        message = {
+            "timeout": f"A cell ran longer than the time limit (cell {status.get('cell')}); the notebook was "
+                       "stopped there, so its answers could not be read. Check for a loop that never ends.",
+            "kernel died": "The notebook stopped Python itself (for example with os._exit, a crash, or using "
+                           "too much memory), so its answers could not be read.",
+            "notebook limit": "The whole notebook ran longer than the time limit for one notebook.",
+            "unreadable": status.get("why", "The file could not be read as a notebook."),
+        }.get(state, f"The notebook could not be run ({status.get('why', state)}).")
+        return [Row(student, exercise, q.grade_id, 0.0, q.points, state, message) for q in auto]
     values, problems = load_values(workdir)
-    exercise = solution_path.parent.name
     rows = []
     for q in auto:
         verdict = score(q, values, problems)
         rows.append(Row(student, exercise, q.grade_id, points_for(verdict, q), q.points, verdict.status,
                         verdict.message))
     return rows
+
+
+def autograded(solution_path: Path) -> list[Question]:
+    import nbformat
+
+    return [q for q in questions(nbformat.read(solution_path, as_version=4)) if q.kind == "auto"]
+
+
+def answer_names(auto: list[Question]) -> list[str]:
+    return sorted({n for q in auto for n in q.answers})
+
+
+def grade_notebook(notebook_path: Path, solution_path: Path, student: str, workdir: Path,
+                   cell_timeout: int = CELL_TIMEOUT) -> list[Row]:
+    """Grade one submission in this process, without a sandbox (for tests of the solutions themselves)."""
+    auto = autograded(solution_path)
+    workdir.mkdir(parents=True, exist_ok=True)
+    _, status = run_and_export(notebook_path, answer_names(auto), workdir, cell_timeout)
+    return score_run(auto, workdir, status, student, solution_path.parent.name)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(runner(sys.argv[1:]))
