@@ -5,6 +5,8 @@
     python3 course.py test       set up .venv with the test tools and run the whole test suite
     python3 course.py validate   check every quiz file against its schema
     python3 course.py refresh    re-run notebooks in place so their stored outputs are current
+    python3 course.py exercises  write the learners' exercises/ from solutions/ (the one source)
+    python3 course.py handout    build the student hand-out zip (lessons, exercises, data; no solutions)
     python3 course.py bench      measure notebook run times and the package's import cost
     python3 course.py lock       re-pin requirements*.txt from requirements*.in (maintainers)
 
@@ -120,6 +122,16 @@ def refresh(args: list[str]) -> None:
     sys.exit(subprocess.call([str(python), "-m", "twopowers", "refresh", *args], cwd=ROOT))
 
 
+def exercises(args: list[str]) -> None:
+    python = ensure_env(dev=False)
+    sys.exit(subprocess.call([str(python), "-m", "twopowers", "exercises", *args], cwd=ROOT))
+
+
+def handout(args: list[str]) -> None:
+    python = ensure_env(dev=False)
+    sys.exit(subprocess.call([str(python), "-m", "twopowers", "handout", *args], cwd=ROOT))
+
+
 def bench(args: list[str]) -> None:
     python = ensure_env(dev=True)
     sys.exit(subprocess.call([str(python), str(ROOT / "bench" / "run.py"), *args], cwd=ROOT))
@@ -153,7 +165,7 @@ def lock(args: list[str]) -> None:
     say("Wrote requirements.txt and requirements-dev.txt. Run python3 course.py test to try them.")
 
 
-COMMANDS = {"start": start, "test": test, "validate": validate, "refresh": refresh, "bench": bench, "lock": lock}
+COMMANDS = {"start": start, "test": test, "validate": validate, "refresh": refresh, "exercises": exercises, "handout": handout, "bench": bench, "lock": lock}
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
     python -m twopowers validate [quiz files]   check quiz files against data/quizzes/quiz.schema.json
     python -m twopowers refresh [notebooks]     re-run notebooks as a new learner and save their outputs
+    python -m twopowers exercises [--check]     write exercises/ from solutions/ (or only say what drifted)
+    python -m twopowers handout [--out DIR]     build the student zip: lessons, exercises, data, package
 """
 from __future__ import annotations
 
@@ -42,6 +44,17 @@ def validate(paths: list[Path]) -> int:
     return 1 if failed else 0
 
 
+def exercises(check_only: bool) -> int:
+    from .assignments import generate, solution_notebooks
+
+    changed = generate(write=not check_only)
+    for path in changed:
+        print(f"{'drifted' if check_only else 'wrote'} {path}")
+    print(f"{len(solution_notebooks())} exercise notebook(s); {len(changed)} "
+          f"{'out of date: run python3 course.py exercises' if check_only else 'rewritten'}.")
+    return 1 if check_only and changed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="twopowers", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -50,13 +63,31 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("files", nargs="*", type=Path, help="quiz files (default: all of data/quizzes)")
     again = commands.add_parser("refresh", help="re-run notebooks in place so their stored outputs are current")
     again.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: all of notebooks/)")
+    make = commands.add_parser("exercises", help="write the learners' exercises/ from solutions/")
+    make.add_argument("--check", action="store_true", help="write nothing; fail if exercises/ has drifted")
+    out = commands.add_parser("handout", help="build the student hand-out zip (no solutions inside)")
+    out.add_argument("--out", type=Path, default=None, help="folder for the zip (default: dist/)")
     args = parser.parse_args(argv)
+    if args.command == "handout":
+        from .errors import CourseError
+        from .handout import build
+
+        try:
+            print(f"wrote {build(args.out)}")
+        except CourseError as err:
+            print(err, file=sys.stderr)
+            return 1
+        return 0
     if args.command == "validate":
         return validate(args.files)
+    if args.command == "exercises":
+        return exercises(args.check)
     from .data import notebooks_dir
     from .notebooks import refresh
 
-    return refresh(args.notebooks or sorted(notebooks_dir().glob("*.ipynb")))
+    from .assignments import solution_notebooks
+
+    return refresh(args.notebooks or [*sorted(notebooks_dir().glob("*.ipynb")), *solution_notebooks()])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,84 @@
+"""Self-checks for the exercises: run ``check("q1", tests_q1)`` right after an answer.
+
+In an exercise notebook each autograded question has an answer cell, where the learner sets one or more
+variables (``seats = ...``), and a test cell that defines the question's tests as a function whose
+parameters are the answer variables, then calls ``check``::
+
+    def tests_q1(seats):
+        assert isinstance(seats, int), "Give a whole number, without quotes."
+        assert 300 < seats < 400, "Iraq's parliament has between 300 and 400 seats. Look at row p13."
+
+    check("q1", tests_q1)
+
+``check`` finds the answer variables in the notebook, runs the tests and shows a verdict: "not answered
+yet", "passes the checks", or what is wrong and a hint. It never shows a traceback. The grader
+(grading.py) runs the same test functions, hidden tests included, on the answer values it exported
+from the learner's kernel, outside that kernel.
+
+Under nbgrader's autograder (``NBGRADER_EXECUTION`` is set) a failed check raises AssertionError, so
+that instructors who already use nbgrader can grade these notebooks with it too.
+"""
+from __future__ import annotations
+
+import inspect
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .errors import message_html
+
+NOT_ANSWERED, PASSED, FAILED, ERROR = "not answered", "passed", "failed", "error"
+
+
+@dataclass
+class Verdict:
+    question: str
+    status: str
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    def _repr_html_(self) -> str:
+        level = {PASSED: "info", NOT_ANSWERED: "warning"}.get(self.status, "error")
+        icon = {PASSED: "✓", NOT_ANSWERED: "…", FAILED: "✗", ERROR: "!"}[self.status]
+        return message_html(f"{icon} {self.question}: {self.message}", level, css_class=f"check check-{self.status}")
+
+    def __repr__(self) -> str:
+        return f"{self.question}: {self.message}"
+
+
+def answer_names(tests: Callable) -> list[str]:
+    """The answer variables a test function checks: its parameter names."""
+    return list(inspect.signature(tests).parameters)
+
+
+def run_tests(question: str, tests: Callable, values: dict[str, Any]) -> Verdict:
+    """Run one question's tests on the given answer values (a missing name or ``...`` means not answered)."""
+    names = answer_names(tests)
+    missing = [n for n in names if n not in values or values[n] is Ellipsis]
+    if missing:
+        listed = ", ".join(f"`{n}`" for n in missing)
+        return Verdict(question, NOT_ANSWERED, f"not answered yet. Put your answer in {listed} "
+                                               "in the cell above (replace the ...), run it, then run this check.")
+    try:
+        tests(*[values[n] for n in names])
+    except AssertionError as err:
+        hint = str(err).strip() or "This answer is not right yet."
+        return Verdict(question, FAILED, f"not right yet. {hint}")
+    except Exception as err:  # noqa: BLE001 - the learner's value broke a test: say so, no traceback
+        return Verdict(question, ERROR, f"your answer could not be checked ({type(err).__name__}: "
+                                        f"{str(err)[:200]}). Check its type: a number, a text in quotes, a list "
+                                        "or a table, as the question asks.")
+    return Verdict(question, PASSED, "passes the checks. (Your teacher's grading may check more.)")
+
+
+def check(question: str, tests: Callable) -> Verdict:
+    """Check the answer to ``question`` with ``tests``; the answer variables are read from the notebook."""
+    caller = inspect.currentframe().f_back
+    scope = {**caller.f_globals, **caller.f_locals}
+    verdict = run_tests(question, tests, {n: scope[n] for n in answer_names(tests) if n in scope})
+    if os.environ.get("NBGRADER_EXECUTION") and not verdict.passed:
+        raise AssertionError(repr(verdict))
+    return verdict

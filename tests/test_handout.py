@@ -1,0 +1,33 @@
+"""The student hand-out: everything a learner needs to start the course, and no solution in it."""
+import json
+import zipfile
+
+from twopowers.handout import NAME, build, leaks, secret_lines
+
+
+def test_the_handout_holds_the_course_and_no_solution(tmp_path):
+    target = build(tmp_path)
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        top = {n.split("/")[1] for n in names}
+        assert {"course.py", "README.md", "requirements.txt", "environment.yml", "src", "data", "notebooks",
+                "exercises", "LICENSE"} <= top
+        assert not top & {"solutions", "tests", "bench", ".ci", "tools", ".git"}
+        assert any(n.endswith("notebooks/00_start_here.ipynb") for n in names)
+        assert any("/exercises/ex" in n and n.endswith(".ipynb") for n in names)
+        secrets = secret_lines()
+        assert secrets, "the solutions hold solution lines to look for"
+        for name in names:
+            text = archive.read(name).decode("utf-8", errors="ignore")
+            if name.endswith(".ipynb"):
+                text += "\n".join("".join(c["source"]) for c in json.loads(text)["cells"])
+            for line in secrets:
+                assert line not in text, f"{name} shows solution text {line!r}"
+        readme = archive.read(f"{NAME}/README.md").decode()
+        assert "python3 course.py start" in readme and "not included" in readme
+
+
+def test_a_solution_line_anywhere_stops_the_handout():
+    secrets = {'quorum = int(parliament.loc[...]) // 2 + 1': "ex04"}
+    found = leaks({"notebooks/x.ipynb": "text\nquorum = int(parliament.loc[...]) // 2 + 1\n"}, secrets)
+    assert found and "ex04" in found[0] and "notebooks/x.ipynb" in found[0]
