@@ -68,7 +68,8 @@ def test_the_blank_exercise_runs_without_error_and_fails_every_autograded_test(s
 
     blank = exercise_path(solution)
     (tmp_path / "empty").mkdir()
-    ran = run_and_export(blank, [], tmp_path / "empty", cell_timeout=60)
+    ran, status = run_and_export(blank, [], tmp_path / "empty", cell_timeout=60)
+    assert status == {"state": "ok"}
     errors = [o for c in ran.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, f"a learner would see a traceback: {errors[:1]}"
     shown = json.dumps([o for c in ran.cells if c.cell_type == "code" for o in c.outputs])
