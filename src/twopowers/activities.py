@@ -1,0 +1,327 @@
+"""Activities that are saved but not marked: written answers, the decision room, predictions and the reveal.
+
+    write(lesson, key, prompt)     a text box with a Save button (saved under 'texts')
+    decision_room(lesson)          pick a role (data/roles.csv), read its briefing, choose one of its options
+                                   (data/role_options.csv) and justify it (saved under 'choices')
+    predict(lesson)                the questions of data/predictions.csv (saved under 'predictions')
+    reveal(lesson)                 lesson 09's gate: what happened, next to the learner's predictions, shown
+                                   only once a prediction is saved (a nudge, not a lock: the data ships
+                                   with the course)
+
+Everything is saved at once in the learner's progress file (see progress.py) and shown again when the
+notebook is re-run. A problem is shown as a message in the widget, never as a traceback.
+
+Stable CSS classes, for styling and the browser tests:
+    activity, activity-status, written, decision-room, prediction, reveal, reveal-prompt, reveal-result
+"""
+from __future__ import annotations
+
+import html
+from typing import Callable
+
+import ipywidgets as widgets
+
+from .errors import CourseError, friendly_errors, message_html
+from .progress import ProgressStore, default_store
+
+MIN_JUSTIFICATION_WORDS = 8
+NOT_CHOSEN = "— choose —"
+
+
+def _status(message: str, level: str = "info") -> str:
+    return message_html(message, level, css_class="activity-status")
+
+
+def _guard(status: widgets.HTML, action: Callable[[], None]) -> Callable:
+    """A button handler that turns any problem into a message in ``status``: no traceback for a learner."""
+    def run(_button):
+        try:
+            action()
+        except CourseError as err:
+            status.value = _status(str(err), "warning")
+        except Exception as err:  # noqa: BLE001 - a learner must never see a traceback
+            status.value = _status(f"Something went wrong on our side ({type(err).__name__}). Your earlier work is "
+                                   "safe; run this cell again, and tell your teacher if it keeps happening.", "error")
+    return run
+
+
+class _Activity:
+    """Shows as its widget box in JupyterLab and as a plain sentence elsewhere."""
+
+    box: widgets.Box
+    summary = "An activity"
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.box._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"{self.summary}. Run this notebook in JupyterLab to take part."
+        return bundle
+
+
+def _problem(message: str):
+    from IPython.display import HTML
+    return HTML(message_html(message, "error", css_class="activity-problem"))
+
+
+# ----- written answers -----------------------------------------------------------------------------
+class Written(_Activity):
+    summary = "A written answer"
+
+    def __init__(self, lesson: str, key: str, prompt: str, rows: int, store: ProgressStore):
+        self.lesson, self.key, self.store = lesson, key, store
+        saved = store.get("texts", lesson, key)
+        self.text = widgets.Textarea(value=(saved or {}).get("value", ""), rows=rows,
+                                     placeholder="Write your answer here, then press Save.",
+                                     layout=widgets.Layout(width="95%"))
+        self.save_button = widgets.Button(description="Save", button_style="primary", icon="save",
+                                          tooltip="Save your answer in your progress file")
+        self.status = widgets.HTML(_status(f"Saved on {saved['time'][:10]}. You can change it and save again.")
+                                   if saved else "")
+        self.save_button.on_click(_guard(self.status, self.save))
+        self.box = widgets.VBox([widgets.HTML(f"<b>{html.escape(prompt)}</b>"), self.text, self.save_button,
+                                 self.status])
+        self.box.add_class("activity")
+        self.box.add_class("written")
+
+    def save(self) -> None:
+        words = self.text.value.split()
+        if not words:
+            raise CourseError("Write something first, then press Save.")
+        self.store.save("texts", self.lesson, self.key, self.text.value.strip())
+        self.status.value = _status(f"Saved ({len(words)} words). You can change it and save again.")
+
+
+def write(lesson: str, key: str, prompt: str, rows: int = 4, store: ProgressStore | None = None):
+    """A text box for a written answer, saved in the learner's progress under ``key``."""
+    friendly_errors()
+    return Written(lesson, key, prompt, rows, store or default_store())
+
+
+# ----- predictions -----------------------------------------------------------------------------------
+def saved_predictions(store: ProgressStore) -> dict[str, dict]:
+    """The learner's latest saved prediction for each question, whichever lesson it was made in."""
+    latest: dict[str, dict] = {}
+    for lesson_predictions in store.load()["predictions"].values():
+        for prediction_id, entry in lesson_predictions.items():
+            if prediction_id not in latest or entry.get("time", "") >= latest[prediction_id].get("time", ""):
+                latest[prediction_id] = entry
+    return latest
+
+
+class Prediction(_Activity):
+    summary = "Prediction questions"
+
+    def __init__(self, lesson: str, store: ProgressStore, questions, on_saved: Callable[[], None] | None = None):
+        self.lesson, self.store, self.questions, self.on_saved = lesson, store, questions, on_saved
+        saved = saved_predictions(store)
+        self.choices: dict[str, widgets.RadioButtons] = {}
+        self.sureness: dict[str, widgets.IntSlider] = {}
+        parts = []
+        for row in questions.itertuples():
+            before = (saved.get(row.prediction_id) or {}).get("value") or {}
+            choice = widgets.RadioButtons(options=list(row.choices), value=before.get("choice")
+                                          if before.get("choice") in row.choices else None,
+                                          layout=widgets.Layout(width="auto"))
+            sure = widgets.IntSlider(value=int(before.get("confidence", 60)), min=50, max=100, step=10,
+                                     description="How sure are you (%)?", style={"description_width": "initial"})
+            self.choices[row.prediction_id], self.sureness[row.prediction_id] = choice, sure
+            parts += [widgets.HTML(f"<b>{html.escape(row.prompt)}</b>"), choice, sure]
+        self.save_button = widgets.Button(description="Save my predictions", button_style="primary", icon="save")
+        self.status = widgets.HTML(_status("Your saved predictions are shown. You can change them and save again.")
+                                   if any(p in saved for p in self.choices) else "")
+        self.save_button.on_click(_guard(self.status, self.save))
+        self.box = widgets.VBox([*parts, self.save_button, self.status])
+        self.box.add_class("activity")
+        self.box.add_class("prediction")
+
+    def save(self) -> None:
+        missing = [i for i, choice in self.choices.items() if choice.value is None]
+        if missing:
+            raise CourseError(f"Choose an answer for every question first ({len(missing)} still open).")
+        for prediction_id, choice in self.choices.items():
+            self.store.save("predictions", self.lesson, prediction_id,
+                            {"choice": choice.value, "confidence": self.sureness[prediction_id].value})
+        self.status.value = _status("Predictions saved. You can change them and save again until you see "
+                                    "what happened in lesson 09.")
+        if self.on_saved:
+            self.on_saved()
+
+
+def predict(lesson: str, store: ProgressStore | None = None):
+    """The prediction questions of data/predictions.csv, saved in the learner's progress."""
+    from .data import table
+
+    friendly_errors()
+    try:
+        return Prediction(lesson, store or default_store(), table("predictions"))
+    except (CourseError, OSError, ValueError, KeyError) as err:
+        return _problem(f"The prediction questions cannot be shown ({err}). Tell your teacher.")
+
+
+# ----- the reveal in lesson 09 -----------------------------------------------------------------------
+def comparison(store: ProgressStore, questions):
+    """One row per prediction question: the learner's choice and confidence next to what happened."""
+    import pandas as pd
+
+    saved = saved_predictions(store)
+    rows = []
+    for row in questions.itertuples():
+        value = (saved.get(row.prediction_id) or {}).get("value") or {}
+        rows.append({"question": row.prompt, "your prediction": value.get("choice"),
+                     "how sure (%)": value.get("confidence"), "what happened": row.outcome,
+                     "right?": None if value.get("choice") is None else value.get("choice") == row.outcome,
+                     "details": row.outcome_detail, "sources": "; ".join(row.source_ids)})
+    return pd.DataFrame(rows)
+
+
+class Reveal(_Activity):
+    summary = "The reveal: what happened, next to your predictions"
+
+    def __init__(self, lesson: str, store: ProgressStore, questions):
+        self.lesson, self.store, self.questions = lesson, store, questions
+        self.result = widgets.HTML()
+        self.result.add_class("reveal-result")
+        self.box = widgets.VBox([])
+        self.box.add_class("activity")
+        self.box.add_class("reveal")
+        if self.predicted():
+            self.box.children = [self.result]
+            self.show()
+        else:
+            prompt = widgets.HTML(_status(
+                "First, make your prediction: what do you think happened to the U.S. troops in Iraq? "
+                "Answer below and press Save. What happened then appears here. (You may have made these "
+                "predictions in lesson 08 already: if so, this box shows them.)"))
+            prompt.add_class("reveal-prompt")
+            self.form = Prediction(lesson, store, questions, on_saved=self.open)
+            self.box.children = [prompt, self.form.box, self.result]
+
+    def predicted(self) -> bool:
+        saved = saved_predictions(self.store)
+        return all(p in saved for p in self.questions["prediction_id"])
+
+    def open(self) -> None:
+        if self.predicted():
+            self.show()
+
+    def show(self) -> None:
+        table = comparison(self.store, self.questions)
+        items = "".join(
+            f"<li><b>{html.escape(r['question'])}</b><br>You said: {html.escape(str(r['your prediction']))} "
+            f"({r['how sure (%)']} % sure). What happened: <b>{html.escape(r['what happened'])}</b>. "
+            f"{html.escape(r['details'])} <i>[source: {html.escape(r['sources'])}]</i></li>"
+            for r in table.to_dict(orient="records"))
+        right = int(table["right?"].sum())
+        description = (f"One bar per prediction, as long as how sure you were; green where it came true, orange "
+                       f"where it did not. {right} of {len(table)} came true.")
+        self.result.value = (f"<h4>What happened</h4><ul>{items}</ul>{_chart_png(table, description)}"
+                             f"<p>Text description: {html.escape(description)}</p>")
+
+
+def _chart_png(table, description: str) -> str:
+    """The comparison chart as an <img> with alternative text (drawn off-screen with the Agg backend)."""
+    import base64
+    import io
+
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7, 0.8 + 0.7 * len(table)))
+    ax = fig.subplots()
+    colours = ["#009E73" if right else "#D55E00" for right in table["right?"]]
+    ax.barh([q.split(":")[0] for q in table["question"]], table["how sure (%)"].astype(float), color=colours)
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    ax.set_title("Your predictions: how sure you were, and whether they came true")
+    ax.set_xlabel("How sure you were (%)")
+    ax.set_ylabel("Prediction")
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(description)}" style="max-width:100%">'
+
+
+def reveal(lesson: str, store: ProgressStore | None = None):
+    """What happened, shown next to the learner's predictions, once they have saved one."""
+    from .data import table
+
+    friendly_errors()
+    try:
+        return Reveal(lesson, store or default_store(), table("predictions"))
+    except (CourseError, OSError, ValueError, KeyError) as err:
+        return _problem(f"The reveal cannot be shown ({err}). Tell your teacher.")
+
+
+# ----- the decision room (lesson 08) ---------------------------------------------------------------
+class DecisionRoom(_Activity):
+    summary = "The decision room: pick a role, read its briefing and choose"
+
+    def __init__(self, lesson: str, store: ProgressStore, roles, options):
+        self.lesson, self.store, self.roles, self.options = lesson, store, roles.set_index("role_id"), options
+        saved = (store.get("choices", lesson, "decision") or {}).get("value") or {}
+        titles = [(title, role_id) for role_id, title in self.roles["title"].items()]
+        self.role = widgets.Dropdown(options=[(NOT_CHOSEN, None), *titles], description="Your role:",
+                                     style={"description_width": "initial"})
+        self.briefing = widgets.HTML()
+        self.option = widgets.RadioButtons(options=[], value=None, layout=widgets.Layout(width="auto"))
+        self.justification = widgets.Textarea(rows=4, layout=widgets.Layout(width="95%"),
+                                              placeholder="Why this option? Use your role's interests and "
+                                                          "constraints (at least two sentences).")
+        self.save_button = widgets.Button(description="Save my decision", button_style="primary", icon="save")
+        self.status = widgets.HTML()
+        self.role.observe(lambda change: self.show_role(change["new"]), names="value")
+        self.save_button.on_click(_guard(self.status, self.save))
+        self.box = widgets.VBox([self.role, self.briefing, widgets.HTML("<b>Your options:</b>"), self.option,
+                                 widgets.HTML("<b>Your reasons:</b>"), self.justification, self.save_button,
+                                 self.status])
+        self.box.add_class("activity")
+        self.box.add_class("decision-room")
+        if saved.get("role") in self.roles.index:
+            self.role.value = saved["role"]
+            by_label = self._option_ids()
+            self.option.value = next((label for label, oid in by_label.items() if oid == saved.get("option")), None)
+            self.justification.value = saved.get("justification", "")
+            self.status.value = _status("Your saved decision is shown. You can change it and save again.")
+
+    def _option_ids(self) -> dict[str, str]:
+        mine = self.options[self.options["role_id"] == self.role.value]
+        return dict(zip(mine["option"], mine["option_id"]))
+
+    def show_role(self, role_id: str | None) -> None:
+        if role_id is None:
+            self.briefing.value, self.option.options = "", []
+            return
+        role = self.roles.loc[role_id]
+        listed = lambda items: "".join(f"<li>{html.escape(i)}</li>" for i in items)  # noqa: E731
+        self.briefing.value = (
+            f"<h4>{html.escape(role['title'])}</h4><p>{html.escape(role['briefing'])}</p>"
+            f"<b>What you want:</b><ul>{listed(role['interests'])}</ul>"
+            f"<b>What holds you back:</b><ul>{listed(role['constraints'])}</ul>"
+            f"<i>Sources: {html.escape('; '.join(role['source_ids']))}</i>")
+        self.option.options = list(self._option_ids())
+        self.option.value = None
+        self.status.value = ""
+
+    def save(self) -> None:
+        if self.role.value is None:
+            raise CourseError("Choose a role first.")
+        if self.option.value is None:
+            raise CourseError("Choose one of your role's options first.")
+        words = len(self.justification.value.split())
+        if words < MIN_JUSTIFICATION_WORDS:
+            raise CourseError(f"Give your reasons in at least {MIN_JUSTIFICATION_WORDS} words "
+                              f"(you have {words}): which interest does this option serve, and what does it risk?")
+        self.store.save("choices", self.lesson, "decision",
+                        {"role": self.role.value, "option": self._option_ids()[self.option.value],
+                         "justification": self.justification.value.strip()})
+        self.status.value = _status(f"Decision saved: {self.option.value}. You can change it and save again.")
+
+
+def decision_room(lesson: str, store: ProgressStore | None = None):
+    """The role-play of lesson 08: pick a role, read its briefing, choose an option and justify it."""
+    from .data import table
+
+    friendly_errors()
+    try:
+        return DecisionRoom(lesson, store or default_store(), table("roles"), table("role_options"))
+    except (CourseError, OSError, ValueError, KeyError) as err:
+        return _problem(f"The decision room cannot be shown ({err}). Tell your teacher.")
