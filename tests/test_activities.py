@@ -31,9 +31,10 @@ def roles():
 @pytest.fixture
 def options():
     return pd.DataFrame([
-        {"option_id": "pm-1", "role_id": "pm", "option": "Ask for a withdrawal team"},
-        {"option_id": "pm-2", "role_id": "pm", "option": "Wait for a new government"},
-        {"option_id": "pr-1", "role_id": "protester", "option": "March against both powers"}])
+        {"option_id": "pm-1", "role_id": "pm", "option": "Ask for a withdrawal team", "what_it_means": "Act now."},
+        {"option_id": "pm-2", "role_id": "pm", "option": "Wait for a new government", "what_it_means": "Delay."},
+        {"option_id": "pr-1", "role_id": "protester", "option": "March against both powers",
+         "what_it_means": "Take to the streets."}])
 
 
 def all_states(widget):
@@ -70,6 +71,7 @@ def test_the_decision_room_shows_the_role_and_saves_a_justified_choice(store, ro
     room.role.value = "pm"
     assert "You resigned in November." in room.briefing.value and "Avoid sanctions" in room.briefing.value
     assert list(room.option.options) == ["Ask for a withdrawal team", "Wait for a new government"]
+    assert "Act now." in room.briefing.value and "Take to the streets." not in room.briefing.value
     room.save_button.click()
     assert "Choose one of your role&#x27;s options" in text_of(room.status)
     room.option.value = "Wait for a new government"

@@ -292,10 +292,14 @@ class DecisionRoom(_Activity):
             return
         role = self.roles.loc[role_id]
         listed = lambda items: "".join(f"<li>{html.escape(i)}</li>" for i in items)  # noqa: E731
+        mine = self.options[self.options["role_id"] == role_id]
+        meanings = "".join(f"<li><b>{html.escape(o)}</b>: {html.escape(m)}</li>"
+                           for o, m in zip(mine["option"], mine.get("what_it_means", [""] * len(mine))))
         self.briefing.value = (
             f"<h4>{html.escape(role['title'])}</h4><p>{html.escape(role['briefing'])}</p>"
             f"<b>What you want:</b><ul>{listed(role['interests'])}</ul>"
             f"<b>What holds you back:</b><ul>{listed(role['constraints'])}</ul>"
+            f"<b>What each option means:</b><ul>{meanings}</ul>"
             f"<i>Sources: {html.escape('; '.join(role['source_ids']))}</i>")
         self.option.options = list(self._option_ids())
         self.option.value = None
