@@ -308,16 +308,19 @@ def load_results(out: Path) -> list[dict]:
     return results
 
 
-def read_written(out: Path) -> tuple[dict, list[str]]:
-    """The instructor's points for written answers, and a message for each value that is not usable."""
+def read_written(out: Path) -> tuple[dict, dict, list[str]]:
+    """The instructor's usable points for written answers, everything they typed (so that nothing is lost
+    when the sheet is written again), and a message for each value that is not usable."""
     path = out / "written_answers.csv"
-    marks, problems = {}, []
+    marks, typed, problems = {}, {}, []
     if not path.exists():
-        return marks, problems
+        return marks, typed, problems
     with open(path, encoding="utf-8", newline="") as stream:
         for number, row in enumerate(csv.DictReader(stream), 2):
             key = (row.get("student"), row.get("exercise"), row.get("question"))
-            text = (row.get("points") or "").strip()
+            text, comment = (row.get("points") or "").strip(), (row.get("comment") or "").strip()
+            if text or comment:
+                typed[key] = {"points": text, "comment": comment}
             if not text:
                 continue
             try:
@@ -326,16 +329,16 @@ def read_written(out: Path) -> tuple[dict, list[str]]:
                     raise ValueError
             except ValueError:
                 problems.append(f"written_answers.csv line {number}: points {text!r} must be a number from 0 to "
-                                f"{row.get('max_points')}; left ungraded.")
+                                f"{row.get('max_points')}; left ungraded (what you typed is kept).")
                 continue
-            marks[key] = {"points": points, "comment": (row.get("comment") or "").strip(), "row": row}
-    return marks, problems
+            marks[key] = {"points": points, "comment": comment}
+    return marks, typed, problems
 
 
 def write_outputs(out: Path, plans: dict, skipped: list[str] | None = None) -> dict:
     """Gradebook, summary, feedback, report and the written-answers sheet, from the saved results."""
     results = load_results(out)
-    marks, problems = read_written(out)
+    marks, typed, problems = read_written(out)
     rows = [row for result in results for row in result.get("rows", [])]
     sheet = []
     for result in results:
@@ -348,8 +351,8 @@ def write_outputs(out: Path, plans: dict, skipped: list[str] | None = None) -> d
                          "status": "graded by hand" if mark else "awaiting hand grading",
                          "message": (mark or {}).get("comment", "")})
             sheet.append({"student": key[0], "exercise": key[1], "question": q.grade_id, "max_points": q.points,
-                          "points": "" if not mark else mark["row"]["points"],
-                          "comment": "" if not mark else mark["comment"], "prompt": q.prompt.strip(),
+                          "points": typed.get(key, {}).get("points", ""),
+                          "comment": typed.get(key, {}).get("comment", ""), "prompt": q.prompt.strip(),
                           "answer": result.get("written", {}).get(q.grade_id, "(not run: see gradebook)")})
     fields = ["student", "exercise", "question", "points", "max_points", "status", "message"]
     _write_csv(out / "gradebook.csv", fields, sorted(rows, key=lambda r: (r["student"], r["exercise"], r["question"])))
