@@ -178,3 +178,11 @@ def test_lesson_09_puts_the_reveal_before_any_narrative_of_what_happened():
     stored = " ".join(str(o) for o in cells[gate].get("outputs", []))
     for detail in table("predictions")["outcome_detail"]:
         assert detail[:60] not in stored, "the stored output gives the outcome away"
+
+
+def test_the_lesson_map_in_start_here_gives_each_lessons_own_minutes():
+    start = markdown(notebooks_dir() / "00_start_here.ipynb")
+    listed = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\| (\d\d) [^|]+\|[^|]+\| (\d+) \|$", start, re.M)}
+    for path in LESSONS:
+        own = int(re.search(r"\*\*Time:\*\* about (\d+) minutes", markdown(path)).group(1))
+        assert listed.get(path.name[:2]) == own, f"Start here lists {listed.get(path.name[:2])} min for {path.name}"
