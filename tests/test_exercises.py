@@ -21,7 +21,7 @@ def test_there_is_an_exercise_for_each_lesson_so_far():
 
 def test_exercises_are_generated_from_solutions_and_have_not_drifted():
     drifted = generate(write=False)
-    assert not drifted, (f"exercises/ is out of date for {[p.parent.name for p in drifted]}: "
+    assert not drifted, (f"exercises/ or docs/rubrics.md is out of date ({[p.name for p in drifted]}): "
                          "run python3 course.py exercises")
 
 

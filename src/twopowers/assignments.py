@@ -161,14 +161,51 @@ def render(nb) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def generate(write: bool = True) -> list[Path]:
-    """Write exercises/ from solutions/; returns the exercise notebooks that changed (or would change)."""
+def rubrics_path() -> Path:
+    return course_root() / "docs" / "rubrics.md"
+
+
+def minutes(nb) -> str:
+    found = re.search(r"\*\*Time:\*\*\s*about (\d+) minutes", nb.cells[0].source) if nb.cells else None
+    return found.group(1) if found else "?"
+
+
+def rubrics_markdown() -> str:
+    """docs/rubrics.md: every exercise's questions and points, and the written answers' model answers and
+    rubrics, taken from solutions/ (generated; never edit by hand)."""
     import nbformat
 
+    lines = ["# Exercises: questions, points and rubrics", "",
+             "Generated from `solutions/` by `python3 course.py exercises`; edit the solution notebooks, not this",
+             "file. For instructors only: it holds model answers.", ""]
+    for path in solution_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        graded = questions(nb)
+        auto = sum(q.points for q in graded if q.kind == "auto")
+        written = sum(q.points for q in graded if q.kind == "written")
+        lines += [f"## {path.parent.name}", "",
+                  f"About {minutes(nb)} minutes; {auto + written:g} points ({auto:g} autograded, {written:g} "
+                  "graded by the instructor).", "", "| question | kind | points | answer variables |",
+                  "|---|---|---|---|"]
+        lines += [f"| {q.grade_id} | {'autograded' if q.kind == 'auto' else 'written'} | {q.points:g} | "
+                  f"{', '.join(f'`{a}`' for a in q.answers) or '—'} |" for q in graded]
+        for q in (q for q in graded if q.kind == "written"):
+            prompt = re.sub(r"^#+ .*\n+", "", q.prompt.strip())
+            lines += ["", f"### {q.grade_id} ({q.points:g} points)", "", "**Question.** " + prompt, "",
+                      "**Model answer and rubric.**", "", q.rubric]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def generate(write: bool = True) -> list[Path]:
+    """Write exercises/ and docs/rubrics.md from solutions/; returns the files that changed (or would)."""
+    import nbformat
+
+    outputs = {exercise_path(s): render(student_version(nbformat.read(s, as_version=4)))
+               for s in solution_notebooks()}
+    outputs[rubrics_path()] = rubrics_markdown()
     changed = []
-    for solution in solution_notebooks():
-        target = exercise_path(solution)
-        text = render(student_version(nbformat.read(solution, as_version=4)))
+    for target, text in outputs.items():
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             changed.append(target)
             if write:
