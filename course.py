@@ -9,6 +9,7 @@
     python3 course.py handout    build the student hand-out zip (lessons, exercises, data; no solutions)
     python3 course.py grade DIR  grade a class's submissions (a folder or zip) with the solutions
     python3 course.py bench      measure notebook run times and the package's import cost
+    python3 course.py bench-grading  time our grader against nbgrader 0.9.6 on 100 submissions
     python3 course.py lock       re-pin requirements*.txt from requirements*.in (maintainers)
 
 On Windows, type `py course.py start` instead. This script uses only Python's standard library.
@@ -143,6 +144,11 @@ def bench(args: list[str]) -> None:
     sys.exit(subprocess.call([str(python), str(ROOT / "bench" / "run.py"), *args], cwd=ROOT))
 
 
+def bench_grading(args: list[str]) -> None:
+    python = ensure_env(dev=True)
+    sys.exit(subprocess.call([str(python), str(ROOT / "bench" / "grading.py"), *args], cwd=ROOT))
+
+
 def lock(args: list[str]) -> None:
     """Resolve requirements*.in in a scratch environment and write the pinned requirements*.txt."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -171,7 +177,7 @@ def lock(args: list[str]) -> None:
     say("Wrote requirements.txt and requirements-dev.txt. Run python3 course.py test to try them.")
 
 
-COMMANDS = {"start": start, "test": test, "validate": validate, "refresh": refresh, "exercises": exercises, "handout": handout, "grade": grade, "bench": bench, "lock": lock}
+COMMANDS = {"start": start, "test": test, "validate": validate, "refresh": refresh, "exercises": exercises, "handout": handout, "grade": grade, "bench": bench, "bench-grading": bench_grading, "lock": lock}
 
 
 def main() -> None:

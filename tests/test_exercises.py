@@ -6,8 +6,8 @@ import json
 import nbformat
 import pytest
 
-from twopowers.assignments import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, _between,
-                                   exercise_path, generate, questions, solution_notebooks, student_version)
+from twopowers.assignments import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, exercise_path,
+                                   generate, questions, secret_lines, solution_notebooks, student_version)
 from twopowers.checks import ERROR, FAILED, NOT_ANSWERED, PASSED, check, run_tests
 from twopowers.grading import grade_notebook
 
@@ -27,15 +27,22 @@ def test_exercises_are_generated_from_solutions_and_have_not_drifted():
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=ids)
 def test_the_exercise_holds_no_solution_and_no_hidden_test(solution):
-    source_nb = nbformat.read(solution, as_version=4)
     exercise = exercise_path(solution).read_text(encoding="utf-8")
+    shown = "\n".join(c.source for c in nbformat.read(exercise_path(solution), as_version=4).cells)
     for marker in (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN):
         assert marker not in exercise
-    for cell in source_nb.cells:
-        for begin, end in ((BEGIN_SOLUTION, END_SOLUTION), (BEGIN_HIDDEN, END_HIDDEN)):
-            secret = [line.strip() for line in _between(cell.source, begin, end).splitlines() if line.strip()]
-            for line in secret:
-                assert line not in exercise, f"{solution.parent.name}: exercise shows {line!r}"
+    secrets = secret_lines(nbformat.read(solution, as_version=4))
+    assert secrets, "a solution with nothing to hide?"
+    for line in secrets:
+        assert line not in shown, f"{solution.parent.name}: the exercise shows {line!r}"
+
+
+def test_a_line_the_question_itself_shows_is_not_a_secret():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("Step 1: `days = tl[tl['date'] >= '2019-12-27']`"),
+        nbformat.v4.new_code_cell("### BEGIN SOLUTION\ndays = tl[tl['date'] >= '2019-12-27']\n"
+                                  "answer = len(days[days['category'] == 'war'])\n### END SOLUTION")])
+    assert secret_lines(nb) == {"answer = len(days[days['category'] == 'war'])"}
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=ids)

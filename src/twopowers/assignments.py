@@ -99,6 +99,19 @@ def _between(source: str, begin: str, end: str) -> str:
     return "\n".join(lines[start + 1:stop]).strip()
 
 
+def secret_lines(nb, public_text: str = "") -> set[str]:
+    """The lines a learner must not see: those inside solution and hidden-test blocks that the notebook does
+    not show anyway (in a question's text, say, as scaffolding) and that are not in ``public_text``."""
+    secret, shown = set(), [public_text]
+    for cell in nb.cells:
+        for begin, end in ((BEGIN_SOLUTION, END_SOLUTION), (BEGIN_HIDDEN, END_HIDDEN)):
+            secret |= {line.strip() for line in _between(cell.source, begin, end).splitlines() if len(line.strip()) > 12}
+        public = _remove_block(cell.source, BEGIN_SOLUTION, END_SOLUTION, lambda block, indent: [])
+        shown.append(_remove_block(public, BEGIN_HIDDEN, END_HIDDEN, lambda block, indent: []))
+    everything_shown = "\n".join(shown)
+    return {line for line in secret if line not in everything_shown}
+
+
 def _strip_markers(source: str) -> str:
     return "\n".join(line for line in source.splitlines()
                      if line.strip() not in (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN))

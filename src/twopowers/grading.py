@@ -167,7 +167,7 @@ def run_and_export(notebook_path: Path, names: list[str], workdir: Path, cell_ti
     export = nbformat.v4.new_code_cell(EXPORT_CELL + f"\n__twopowers_export({names!r}, {str(workdir)!r})\n")
     nb.cells.append(export)
     client = _client_class()(nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
-                             interrupt_on_timeout=False, startup_timeout=60,
+                             interrupt_on_timeout=False, startup_timeout=60, shutdown_kernel="immediate",
                              resources={"metadata": {"path": str(workdir)}})
     try:
         client.execute()
@@ -237,4 +237,7 @@ def grade_notebook(notebook_path: Path, solution_path: Path, student: str, workd
 if __name__ == "__main__":
     import sys
 
+    # jsonschema (imported by nbformat) loads rfc3987-syntax, which builds a grammar for about 3 s on every
+    # start; the runner validates no URIs, so it goes without it (one runner starts per submission).
+    sys.modules.setdefault("rfc3987_syntax", None)
     sys.exit(runner(sys.argv[1:]))

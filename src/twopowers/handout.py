@@ -12,7 +12,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from .assignments import BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, _between, solution_notebooks
+from .assignments import solution_notebooks
 from .data import course_root
 from .errors import CourseError
 
@@ -58,17 +58,18 @@ Licence: see LICENSE (code MIT; course text and data CC BY 4.0).
 
 
 def secret_lines() -> dict[str, str]:
-    """Every non-trivial line of a solution block or hidden test, with the exercise it comes from."""
+    """Every line of a solution block or hidden test that no learner sees anyway, with its exercise."""
     import nbformat
 
-    secrets = {}
+    from .assignments import secret_lines as secrets_of
+    from .data import notebooks_dir
+
+    lessons = "\n".join(readable_text(p) for p in sorted(notebooks_dir().glob("*.ipynb")))
+    found = {}
     for path in solution_notebooks():
-        for cell in nbformat.read(path, as_version=4).cells:
-            for begin, end in ((BEGIN_SOLUTION, END_SOLUTION), (BEGIN_HIDDEN, END_HIDDEN)):
-                for line in _between(cell.source, begin, end).splitlines():
-                    if len(line.strip()) > 12:
-                        secrets[line.strip()] = path.parent.name
-    return secrets
+        for line in secrets_of(nbformat.read(path, as_version=4), lessons):
+            found[line] = path.parent.name
+    return found
 
 
 def handout_files(root: Path | None = None) -> list[Path]:
