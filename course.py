@@ -8,6 +8,7 @@
     python3 course.py exercises  write the learners' exercises/ from solutions/ (the one source)
     python3 course.py handout    build the student hand-out zip (lessons, exercises, data; no solutions)
     python3 course.py grade DIR  grade a class's submissions (a folder or zip) with the solutions
+    python3 course.py site       build a static HTML copy of the course in site/ (no Python needed to read)
     python3 course.py bench      measure notebook run times and the package's import cost
     python3 course.py bench-grading  time our grader against nbgrader 0.9.6 on 100 submissions
     python3 course.py lock       re-pin requirements*.txt from requirements*.in (maintainers)
@@ -139,6 +140,11 @@ def grade(args: list[str]) -> None:
     sys.exit(subprocess.call([str(python), "-m", "twopowers", "grade", *args]))
 
 
+def site(args: list[str]) -> None:
+    python = ensure_env(dev=False)
+    sys.exit(subprocess.call([str(python), "-m", "twopowers", "site", *args], cwd=ROOT))
+
+
 def bench(args: list[str]) -> None:
     python = ensure_env(dev=True)
     sys.exit(subprocess.call([str(python), str(ROOT / "bench" / "run.py"), *args], cwd=ROOT))
@@ -177,7 +183,7 @@ def lock(args: list[str]) -> None:
     say("Wrote requirements.txt and requirements-dev.txt. Run python3 course.py test to try them.")
 
 
-COMMANDS = {"start": start, "test": test, "validate": validate, "refresh": refresh, "exercises": exercises, "handout": handout, "grade": grade, "bench": bench, "bench-grading": bench_grading, "lock": lock}
+COMMANDS = {"start": start, "test": test, "validate": validate, "refresh": refresh, "exercises": exercises, "handout": handout, "grade": grade, "site": site, "bench": bench, "bench-grading": bench_grading, "lock": lock}
 
 
 def main() -> None:

@@ -5,6 +5,7 @@
     python -m twopowers exercises [--check]     write exercises/ from solutions/ (or only say what drifted)
     python -m twopowers handout [--out DIR]     build the student zip: lessons, exercises, data, package
     python -m twopowers grade SUBMISSIONS       grade a class (see gradebook.py for the options)
+    python -m twopowers site [--out DIR]        build the static HTML course (default: site/)
 """
 from __future__ import annotations
 
@@ -98,7 +99,14 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--memory-mb", type=int, default=1536, help="memory per kernel (default 1536 MB)")
     grade.add_argument("--merge-written", action="store_true",
                        help="merge the points filled in OUT/written_answers.csv (no regrading)")
+    web = commands.add_parser("site", help="build a static HTML version of the course, readable without Python")
+    web.add_argument("--out", type=Path, default=None, help="folder (default: site/)")
     args = parser.parse_args(argv)
+    if args.command == "site":
+        from .site import build as build_site
+
+        print(f"wrote {build_site(args.out) / 'index.html'}")
+        return 0
     if args.command == "grade":
         return grade_command(args)
     if args.command == "handout":
