@@ -9,6 +9,7 @@
     python3 course.py handout    build the student hand-out zip (lessons, exercises, data; no solutions)
     python3 course.py grade DIR  grade a class's submissions (a folder or zip) with the solutions
     python3 course.py site       build a static HTML copy of the course in site/ (no Python needed to read)
+    python3 course.py report     print the course's figures in one table (lessons, exercises, data, speed)
     python3 course.py bench      measure notebook run times and the package's import cost
     python3 course.py bench-grading  time our grader against nbgrader 0.9.6 on 100 submissions
     python3 course.py lock       re-pin requirements*.txt from requirements*.in (maintainers)
@@ -145,6 +146,11 @@ def site(args: list[str]) -> None:
     sys.exit(subprocess.call([str(python), "-m", "twopowers", "site", *args], cwd=ROOT))
 
 
+def report(args: list[str]) -> None:
+    python = ensure_env(dev=True)
+    sys.exit(subprocess.call([str(python), "-m", "twopowers", "report", *args], cwd=ROOT))
+
+
 def bench(args: list[str]) -> None:
     python = ensure_env(dev=True)
     sys.exit(subprocess.call([str(python), str(ROOT / "bench" / "run.py"), *args], cwd=ROOT))
@@ -183,7 +189,7 @@ def lock(args: list[str]) -> None:
     say("Wrote requirements.txt and requirements-dev.txt. Run python3 course.py test to try them.")
 
 
-COMMANDS = {"start": start, "test": test, "validate": validate, "refresh": refresh, "exercises": exercises, "handout": handout, "grade": grade, "site": site, "bench": bench, "bench-grading": bench_grading, "lock": lock}
+COMMANDS = {"start": start, "test": test, "validate": validate, "refresh": refresh, "exercises": exercises, "handout": handout, "grade": grade, "site": site, "report": report, "bench": bench, "bench-grading": bench_grading, "lock": lock}
 
 
 def main() -> None:

@@ -1,10 +1,14 @@
 """Speed benchmark, run by `python3 course.py bench`: prints a table and writes bench/results/latest.json.
 
-Measured in one run, as ratios so that they mean the same on a slower or faster machine:
+Measured in one run, as ratios (or in-page times) so that they mean the same on a slower or faster machine:
   * each notebook's Run-All wall time from a fresh kernel, divided by that of a floor notebook that
     only imports what every lesson needs (pandas, ipywidgets, matplotlib). Target: at most 1.3.
   * the package's own import cost in a fresh interpreter that has already imported pandas and
     ipywidgets. Target: at most 150 ms.
+  * quiz feedback latency in a real browser (bench/browser.py): median of >= 20 clicks over four
+    question types, measured in the page. Target: at most 100 ms.
+  * the nbval stage of the test suite (notebooks/ and solutions/) with two workers, divided by the same
+    stage run serially. Target: at most 0.65.
 Each figure is the median of several interleaved rounds. They are reported, not enforced as timed tests.
 """
 from __future__ import annotations
@@ -15,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nbformat
@@ -25,6 +30,8 @@ from twopowers.notebooks import execute, fresh_learner
 HERE = Path(__file__).resolve().parent
 RUN_ALL_TARGET = 1.3
 IMPORT_TARGET_MS = 150
+LATENCY_TARGET_MS = 100
+NBVAL_TARGET = 0.65
 FLOOR_SOURCE = "import pandas as pd\nimport ipywidgets as widgets\nimport matplotlib.pyplot as plt"
 IMPORT_PROBE = ("import time, pandas, ipywidgets\n"
                 "t = time.perf_counter()\nimport twopowers\nprint((time.perf_counter() - t) * 1000)")
@@ -44,9 +51,20 @@ def import_ms(repeats: int) -> float:
                              check=True).stdout) for _ in range(repeats))
 
 
+def nbval_seconds(workers: int) -> float:
+    """Wall time of the nbval stage (notebooks/ and solutions/) with ``workers`` pytest-xdist workers."""
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "notebooks", "solutions",
+               "-n", str(workers)] + (["--dist", "loadscope"] if workers > 1 else [])
+    started = time.perf_counter()
+    subprocess.run(command, cwd=HERE.parent, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5, help="rounds (each runs the floor and every notebook once)")
+    parser.add_argument("--skip-browser", action="store_true", help="leave out the browser latency")
+    parser.add_argument("--skip-nbval", action="store_true", help="leave out the nbval parallel/serial ratio")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/")
     args = parser.parse_args()
     notebooks = args.notebooks or sorted(notebooks_dir().glob("*.ipynb"))
@@ -77,6 +95,19 @@ def main() -> int:
     cost = import_ms(max(5, args.repeats))
     rows.append({"measure": "import twopowers (after pandas, ipywidgets)", "value": round(cost, 1), "unit": "ms",
                  "ratio": None, "target": f"<= {IMPORT_TARGET_MS} ms", "ok": cost <= IMPORT_TARGET_MS})
+    if not args.skip_browser:
+        from browser import measure
+
+        latency = measure()
+        rows.append({"measure": f"quiz feedback in the browser ({latency['clicks']} clicks)",
+                     "value": latency["median_ms"], "unit": "ms", "ratio": None,
+                     "target": f"<= {LATENCY_TARGET_MS} ms", "ok": latency["median_ms"] <= LATENCY_TARGET_MS})
+    if not args.skip_nbval:
+        serial = nbval_seconds(0)
+        parallel = nbval_seconds(2)
+        rows.append({"measure": "nbval stage, 2 workers / serial", "value": round(parallel, 1), "unit": "s",
+                     "ratio": round(parallel / serial, 2), "target": f"<= {NBVAL_TARGET}x serial",
+                     "ok": parallel / serial <= NBVAL_TARGET, "serial_seconds": round(serial, 1)})
 
     print(f"Floor notebook (imports pandas, ipywidgets, matplotlib): {floor:.2f} s; medians of {args.repeats} rounds\n")
     print(f"{'measure':<48} {'value':>9} {'ratio':>7}  {'target':<18} ok")

@@ -4,58 +4,13 @@ from collections import Counter
 
 import nbformat
 import pytest
-import yaml
 
 from twopowers.data import notebooks_dir, quiz_path, table
+from twopowers.lessons import ALL_PARAGRAPHS, cited_paragraphs, lesson_notebooks, markdown, prose, quiz_file
 
 NOTEBOOKS = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
-LESSONS = [p for p in NOTEBOOKS if not p.name.startswith("00_")]
-ALL_PARAGRAPHS = set(range(1, 24))
+LESSONS = lesson_notebooks()
 MAX_GRADE = 12
-
-
-def markdown(path) -> str:
-    return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
-
-
-def prose(path) -> str:
-    """The sentences a learner reads: markdown without headings, tables, code, links and objective ids.
-
-    Lines wrapped inside a paragraph are joined again; a paragraph or list item without closing
-    punctuation counts as one sentence.
-    """
-    items, current = [], []
-    for line in markdown(path).splitlines() + [""]:
-        stripped = line.strip()
-        starts_item = re.match(r"^([-*]|\d+\.)\s", stripped)
-        if not stripped or stripped.startswith(("#", "|", "```")) or starts_item:
-            if current:
-                items.append(" ".join(current))
-            current = [stripped] if starts_item else []
-            continue
-        current.append(stripped)
-    kept = []
-    for item in items:
-        item = re.sub(r"`[^`]*`", "", item)
-        item = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", item)
-        item = re.sub(r"\*\*L\d{2}\.O\d+\*\*|\[source[^\]]*\]|https?://\S+|[*_>]", "", item)
-        item = re.sub(r"^([-]|\d+\.)\s+", "", item).strip()
-        if item:
-            kept.append(item if item.endswith((".", "?", "!", ":")) else item + ".")
-    return " ".join(kept)
-
-
-def quiz_file(path):
-    return yaml.safe_load(quiz_path(path.stem).read_text(encoding="utf-8"))
-
-
-def cited_paragraphs(path) -> set[int]:
-    text = markdown(path)
-    found = set()
-    for match in re.finditer(r"¶\s?(\d+)(?:\s?[–-]\s?¶?(\d+))?", text):
-        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
-        found |= set(range(first, last + 1))
-    return found & ALL_PARAGRAPHS
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -6,6 +6,7 @@
     python -m twopowers handout [--out DIR]     build the student zip: lessons, exercises, data, package
     python -m twopowers grade SUBMISSIONS       grade a class (see gradebook.py for the options)
     python -m twopowers site [--out DIR]        build the static HTML course (default: site/)
+    python -m twopowers report                  print the course's figures in one report (needs textstat)
 """
 from __future__ import annotations
 
@@ -101,7 +102,13 @@ def main(argv: list[str] | None = None) -> int:
                        help="merge the points filled in OUT/written_answers.csv (no regrading)")
     web = commands.add_parser("site", help="build a static HTML version of the course, readable without Python")
     web.add_argument("--out", type=Path, default=None, help="folder (default: site/)")
+    commands.add_parser("report", help="print the course's figures: lessons, exercises, data, benchmarks")
     args = parser.parse_args(argv)
+    if args.command == "report":
+        from .report import report
+
+        print(report(), end="")
+        return 0
     if args.command == "site":
         from .site import build as build_site
 

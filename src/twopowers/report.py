@@ -1,0 +1,109 @@
+"""The course's figures in one report (``python3 course.py report``), as Markdown tables.
+
+Lessons (minutes, questions by type, objectives and how often each is assessed, ¶ cited, reading grade),
+¶ coverage, exercises and points, the data package (rows per table, sources), and the latest benchmark
+figures from bench/results/. Reading grades need textstat, a test tool: the command runs in the test
+environment.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .data import course_root, package, table
+from .lessons import ALL_PARAGRAPHS, cited_paragraphs, lesson_notebooks, minutes, prose, quiz_file
+
+TYPES = ["single", "multiple", "truefalse", "numeric", "ordering", "matching"]
+
+
+def _table(header: list[str], rows: list[list]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|",
+            *["| " + " | ".join(str(c) for c in row) + " |" for row in rows]]
+
+
+def lesson_lines() -> list[str]:
+    import textstat
+
+    rows, totals, covered = [], Counter(), set()
+    for path in lesson_notebooks():
+        quiz = quiz_file(path)
+        kinds = Counter(q["type"] for q in quiz["questions"])
+        per_objective = Counter(q["objective"] for q in quiz["questions"])
+        cited = cited_paragraphs(path)
+        covered |= cited
+        totals.update(kinds)
+        rows.append([path.stem, minutes(path), len(quiz["questions"]), *[kinds.get(t, 0) for t in TYPES],
+                     len(quiz["objectives"]), min(per_objective[o] for o in quiz["objectives"]), len(cited),
+                     f"{textstat.flesch_kincaid_grade(prose(path)):.1f}"])
+    rows.append(["**all lessons**", sum(r[1] or 0 for r in rows), sum(r[2] for r in rows),
+                 *[totals.get(t, 0) for t in TYPES], sum(r[9] for r in rows), min(r[10] for r in rows),
+                 f"{len(covered)} of 23", ""])
+    missing = sorted(ALL_PARAGRAPHS - covered)
+    return ["## Lessons", "",
+            *_table(["lesson", "min", "questions", *TYPES, "objectives", "min. questions per objective",
+                     "¶ cited", "reading grade"], rows),
+            "", f"¶ coverage across the lessons: {len(covered)} of 23" + (f" (missing: {missing})" if missing else
+                                                                        " (all)") + "."]
+
+
+def exercise_lines() -> list[str]:
+    import nbformat
+
+    from .assignments import minutes as exercise_minutes
+    from .assignments import questions, solution_notebooks
+
+    rows = []
+    for path in solution_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        graded = questions(nb)
+        auto = [q for q in graded if q.kind == "auto"]
+        written = [q for q in graded if q.kind == "written"]
+        rows.append([path.parent.name, exercise_minutes(nb), len(auto), f"{sum(q.points for q in auto):g}",
+                     len(written), f"{sum(q.points for q in written):g}"])
+    return ["## Exercises", "", *_table(["exercise", "min", "autograded", "points", "written", "points"], rows)]
+
+
+def data_lines() -> list[str]:
+    rows = []
+    for resource in package()["resources"]:
+        frame = table(resource["name"])
+        rows.append([resource["name"], len(frame)])
+    sources = table("sources")
+    flagged = int((sources["note"].fillna("").str.len() > 0).sum())
+    return ["## Data", "", f"Data package as of {package().get('x-as-of')}: {len(rows)} tables, "
+            f"{sum(r[1] for r in rows)} rows, {len(sources)} sources ({flagged} with a note on their "
+            "reliability or origin).", "", *_table(["table", "rows"], rows)]
+
+
+def bench_lines() -> list[str]:
+    results = course_root() / "bench" / "results"
+    lines = ["## Benchmarks", ""]
+    latest = results / "latest.json"
+    if latest.exists():
+        data = json.loads(latest.read_text(encoding="utf-8"))
+        when = datetime.fromtimestamp(latest.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        lines += [f"`python3 course.py bench`, {when}; floor notebook {data['floor_seconds']} s.", "",
+                  *_table(["measure", "value", "ratio", "target", "met"],
+                          [[r["measure"], f"{r['value']} {r['unit']}", "" if r["ratio"] is None else
+                            f"{r['ratio']}x", r["target"], "yes" if r["ok"] else "**no**"] for r in data["rows"]])]
+    else:
+        lines.append("No benchmark results yet: run `python3 course.py bench`.")
+    grading = results / "grading.json"
+    if grading.exists():
+        g = json.loads(grading.read_text(encoding="utf-8"))
+        ratio = "" if g.get("ratio") is None else f", ratio {g['ratio']} (target {g['target']})"
+        lines += ["", f"`python3 course.py bench-grading`: {g['submissions']} submissions on {g['cores']} cores: "
+                  f"ours {g['ours_seconds']} s, nbgrader 0.9.6 {g.get('nbgrader_seconds')} s{ratio}."]
+    return lines
+
+
+def report() -> str:
+    parts = [["# Course report", ""], lesson_lines(), [""], exercise_lines(), [""], data_lines(), [""],
+             bench_lines()]
+    return "\n".join(line for part in parts for line in part) + "\n"
+
+
+if __name__ == "__main__":
+    print(report(), end="")
