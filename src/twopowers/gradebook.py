@@ -272,14 +272,22 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, cell_t
                 sub = futures[future]
                 _write_atomic(out / "results" / f"{sub.key}.json", json.dumps(future.result(), ensure_ascii=False))
                 if not quiet:
-                    bar = "#" * (30 * done // max(len(todo), 1))
-                    print(f"\r[{bar:<30}] {done}/{len(todo)} graded", end="", file=sys.stderr, flush=True)
-        if todo and not quiet:
+                    progress(done, len(todo))
+        if todo and not quiet and sys.stderr.isatty():
             print(file=sys.stderr)
     summary = write_outputs(out, plans, skipped)
     say(f"Wrote {out / 'gradebook.csv'}, summary.csv, report.html, written_answers.csv and "
         f"{summary['students']} feedback page(s) in {out / 'feedback'}.")
     return {**summary, "sandbox": sandbox.kind, "skipped": skipped}
+
+
+def progress(done: int, total: int) -> None:
+    """A progress bar on a terminal; a line every tenth of the way in a log."""
+    if sys.stderr.isatty():
+        bar = "#" * (30 * done // max(total, 1))
+        print(f"\r[{bar:<30}] {done}/{total} graded", end="", file=sys.stderr, flush=True)
+    elif done == total or done % max(total // 10, 1) == 0:
+        print(f"{done}/{total} graded", file=sys.stderr, flush=True)
 
 
 def _done(out: Path, sub: Submission) -> bool:
