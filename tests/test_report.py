@@ -6,7 +6,7 @@ from twopowers.report import report
 def test_the_report_counts_every_lesson_question_and_table():
     text = report()
     total = sum(len(quiz_file(p)["questions"]) for p in lesson_notebooks())
-    assert f"| **all lessons** |" in text
+    assert "| **all lessons** |" in text
     all_row = next(line for line in text.splitlines() if line.startswith("| **all lessons**"))
     assert f"| {total} |" in all_row
     for path in lesson_notebooks():

@@ -1,6 +1,5 @@
 """The static course site: every lesson page, working internal links, real alternative text on images."""
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest

@@ -25,7 +25,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,8 +35,8 @@ from pathlib import Path
 
 from .assignments import solution_notebooks, solutions_dir
 from .errors import CourseError
-from .grading import CELL_TIMEOUT, Question, Row, answer_names, load_values, questions, score_run
-from .sandbox import MEMORY_MB, Sandbox, child_environment, detect, fingerprint, wrap
+from .grading import CELL_TIMEOUT, Question, Row, answer_names, load_values, questions, run_and_export, score_run
+from .sandbox import MEMORY_MB, child_environment, detect, fingerprint, wrap
 
 NOTEBOOK_LIMIT = 180  # seconds for a whole notebook
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
@@ -156,10 +155,11 @@ def grade_one(sub: Submission, plan: dict, options: dict) -> dict:
             result["written"] = written_answers(nb, written)
             notebook = workdir / "submission.ipynb"
             nbformat.write(nb, notebook)
-            command = wrap([sys.executable, "-m", "twopowers.grading", str(notebook),
-                            json.dumps(answer_names(auto)), str(workdir), str(options["cell_timeout"])],
-                           workdir, [options["out"], solutions_dir()], options["sandbox"], options["memory_mb"])
-            result["run"] = run_sandboxed(command, workdir, options["notebook_limit"])
+            wrapper = wrap([], workdir, [options["out"], solutions_dir()], options["sandbox"], options["memory_mb"])
+            env = child_environment(workdir)
+            env["MPLCONFIGDIR"] = _matplotlib_cache()
+            _, result["run"] = run_and_export(notebook, answer_names(auto), workdir, options["cell_timeout"],
+                                              wrapper=wrapper, env=env, limit=options["notebook_limit"])
             rows = score_run(auto, workdir, result["run"], sub.student, sub.exercise)
             if result["run"].get("state") == "ok":
                 values, _ = load_values(workdir)
@@ -179,37 +179,6 @@ def grade_one(sub: Submission, plan: dict, options: dict) -> dict:
                        message="solutions/ changed while this submission ran; it was not graded.")
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
-
-
-def run_sandboxed(command: list[str], workdir: Path, limit: int) -> dict:
-    env = child_environment(workdir)
-    env["MPLCONFIGDIR"] = _matplotlib_cache()
-    with open(workdir / "runner.log", "wb") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   start_new_session=True, cwd=workdir)
-        try:
-            process.wait(limit)
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            return {"state": "notebook limit"}
-    status_file = workdir / "status.json"
-    try:
-        status = json.loads(status_file.read_text(encoding="utf-8"))
-        if not isinstance(status, dict) or "state" not in status:
-            raise ValueError
-        return status
-    except (OSError, ValueError):
-        return {"state": "kernel died"}
-
-
-def _kill_group(process) -> None:
-    import signal
-
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        process.kill()
-    process.wait()
 
 
 def _matplotlib_cache() -> str:

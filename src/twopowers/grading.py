@@ -154,23 +154,57 @@ def _client_class():
     return CappedClient
 
 
-def run_and_export(notebook_path: Path, names: list[str], workdir: Path, cell_timeout: int = CELL_TIMEOUT):
+def _sandboxed_manager(wrapper: list[str], workdir: Path):
+    """A kernel manager whose kernel runs inside ``wrapper`` (the sandbox) and talks over Unix sockets in
+    ``workdir``, so that the sandbox needs no network at all."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class SandboxedKernelManager(AsyncKernelManager):
+        def format_kernel_cmd(self, extra_arguments=None):
+            return [*wrapper, *super().format_kernel_cmd(extra_arguments)]
+
+    return SandboxedKernelManager(kernel_name="python3", transport="ipc", ip=str(workdir / "kernel-ipc"),
+                                  connection_file=str(workdir / "kernel.json"))
+
+
+def run_and_export(notebook_path: Path, names: list[str], workdir: Path, cell_timeout: int = CELL_TIMEOUT,
+                   wrapper: list[str] | None = None, env: dict | None = None, limit: float | None = None):
     """Run a notebook in a fresh kernel, then export ``names`` to ``workdir``.
 
-    Returns (executed notebook, run status): status is {"state": "ok"} or says what went wrong
-    ("timeout" with the cell, "kernel died", "error").
+    With ``wrapper`` the kernel runs inside it (the grader's sandbox), with ``env`` as its environment, and
+    is killed after ``limit`` seconds. Returns (executed notebook, run status): status is {"state": "ok"} or
+    says what went wrong ("timeout" with the cell, "kernel died", "notebook limit", "error").
     """
+    import threading
+
     import nbformat
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(notebook_path, as_version=4)
     export = nbformat.v4.new_code_cell(EXPORT_CELL + f"\n__twopowers_export({names!r}, {str(workdir)!r})\n")
     nb.cells.append(export)
-    client = _client_class()(nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
+    km = _sandboxed_manager(wrapper, workdir) if wrapper is not None else None
+    client = _client_class()(nb, km=km, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
                              interrupt_on_timeout=False, startup_timeout=60, shutdown_kernel="immediate",
                              resources={"metadata": {"path": str(workdir)}})
+    over_limit = threading.Event()
+
+    def stop():
+        over_limit.set()
+        if client.km is not None:
+            try:
+                from jupyter_core.utils import run_sync
+
+                run_sync(client.km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001 - the kernel may already be gone
+                pass
+
+    timer = threading.Timer(limit, stop) if limit else None
+    if timer:
+        timer.daemon = True
+        timer.start()
     try:
-        client.execute()
+        client.execute(**({"env": env, "cwd": str(workdir)} if env is not None else {}))
         status = {"state": "ok"}
     except CellTimeoutError:
         where = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.get("execution_count")
@@ -180,17 +214,12 @@ def run_and_export(notebook_path: Path, names: list[str], workdir: Path, cell_ti
         status = {"state": "kernel died"}
     except Exception as err:  # noqa: BLE001 - reported as the submission's status, never a crash
         status = {"state": "error", "why": f"{type(err).__name__}: {str(err)[:200]}"}
+    finally:
+        if timer:
+            timer.cancel()
+    if over_limit.is_set():
+        status = {"state": "notebook limit"}
     return nb, status
-
-
-def runner(argv: list[str]) -> int:
-    """Inside the sandbox: run one notebook and export its answers (``python -m twopowers.grading``)."""
-    import json as _json
-
-    notebook, names, workdir, timeout = Path(argv[0]), _json.loads(argv[1]), Path(argv[2]), int(argv[3])
-    _, status = run_and_export(notebook, names, workdir, timeout)
-    (workdir / "status.json").write_text(_json.dumps(status), encoding="utf-8")
-    return 0
 
 
 def score_run(auto: list[Question], workdir: Path, status: dict, student: str, exercise: str) -> list[Row]:
@@ -232,12 +261,3 @@ def grade_notebook(notebook_path: Path, solution_path: Path, student: str, workd
     workdir.mkdir(parents=True, exist_ok=True)
     _, status = run_and_export(notebook_path, answer_names(auto), workdir, cell_timeout)
     return score_run(auto, workdir, status, student, solution_path.parent.name)
-
-
-if __name__ == "__main__":
-    import sys
-
-    # jsonschema (imported by nbformat) loads rfc3987-syntax, which builds a grammar for about 3 s on every
-    # start; the runner validates no URIs, so it goes without it (one runner starts per submission).
-    sys.modules.setdefault("rfc3987_syntax", None)
-    sys.exit(runner(sys.argv[1:]))

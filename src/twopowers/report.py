@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import datetime, timezone
-from pathlib import Path
 
 from .data import course_root, package, table
 from .lessons import ALL_PARAGRAPHS, cited_paragraphs, lesson_notebooks, minutes, prose, quiz_file

@@ -67,7 +67,10 @@ def wrap(command: list[str], workdir: Path, hidden: list[Path], sandbox: Sandbox
         if needed.exists() and (needed == root / "src" or needed == root / "data" or root in needed.parents):
             args += ["--ro-bind", str(needed), str(needed)]
     args += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir),
-             "--setenv", "HOME", str(workdir), "--setenv", "TMPDIR", str(workdir)]
+             "--setenv", "HOME", str(workdir), "--setenv", "TMPDIR", str(workdir),
+             # a kernel whose parent is the namespace's init would think its parent had gone and stop;
+             # bubblewrap's --die-with-parent already ends it when the grader ends
+             "--unsetenv", "JPY_PARENT_PID"]
     return args + ["--"] + limits + command
 
 
