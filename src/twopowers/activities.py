@@ -125,7 +125,8 @@ class Prediction(_Activity):
                                      description="How sure are you (%)?", style={"description_width": "initial"})
             self.choices[row.prediction_id], self.sureness[row.prediction_id] = choice, sure
             parts += [widgets.HTML(f"<b>{html.escape(row.prompt)}</b>"), choice, sure]
-        self.save_button = widgets.Button(description="Save my predictions", button_style="primary", icon="save")
+        self.save_button = widgets.Button(description="Save my predictions", button_style="primary", icon="save",
+                                          layout=widgets.Layout(width="auto"))
         self.status = widgets.HTML(_status("Your saved predictions are shown. You can change them and save again.")
                                    if any(p in saved for p in self.choices) else "")
         self.save_button.on_click(_guard(self.status, self.save))
@@ -140,8 +141,9 @@ class Prediction(_Activity):
         for prediction_id, choice in self.choices.items():
             self.store.save("predictions", self.lesson, prediction_id,
                             {"choice": choice.value, "confidence": self.sureness[prediction_id].value})
-        self.status.value = _status("Predictions saved. You can change them and save again until you see "
-                                    "what happened in lesson 09.")
+        self.status.value = _status("Predictions saved. You can change them and save again." if self.on_saved else
+                                    "Predictions saved. You can change them and save again until you open "
+                                    "lesson 09, which shows what happened.")
         if self.on_saved:
             self.on_saved()
 
@@ -266,7 +268,8 @@ class DecisionRoom(_Activity):
         self.justification = widgets.Textarea(rows=4, layout=widgets.Layout(width="95%"),
                                               placeholder="Why this option? Use your role's interests and "
                                                           "constraints (at least two sentences).")
-        self.save_button = widgets.Button(description="Save my decision", button_style="primary", icon="save")
+        self.save_button = widgets.Button(description="Save my decision", button_style="primary", icon="save",
+                                          layout=widgets.Layout(width="auto"))
         self.status = widgets.HTML()
         self.role.observe(lambda change: self.show_role(change["new"]), names="value")
         self.save_button.on_click(_guard(self.status, self.save))
