@@ -204,7 +204,10 @@ def run_and_export(notebook_path: Path, names: list[str], workdir: Path, cell_ti
         timer.daemon = True
         timer.start()
     try:
-        client.execute(**({"env": env, "cwd": str(workdir)} if env is not None else {}))
+        import subprocess
+
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # the kernel's own start-up chatter
+        client.execute(**({"env": env, "cwd": str(workdir), **quiet} if env is not None else quiet))
         status = {"state": "ok"}
     except CellTimeoutError:
         where = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.get("execution_count")
