@@ -104,8 +104,12 @@ def secret_lines(nb, public_text: str = "") -> set[str]:
     not show anyway (in a question's text, say, as scaffolding) and that are not in ``public_text``."""
     secret, shown = set(), [public_text]
     for cell in nb.cells:
+        # code lines from 13 characters; in a written model answer, only lines long enough not to be
+        # ordinary words a lesson might also use
+        shortest = 13 if cell.cell_type == "code" else 40
         for begin, end in ((BEGIN_SOLUTION, END_SOLUTION), (BEGIN_HIDDEN, END_HIDDEN)):
-            secret |= {line.strip() for line in _between(cell.source, begin, end).splitlines() if len(line.strip()) > 12}
+            secret |= {line.strip() for line in _between(cell.source, begin, end).splitlines()
+                       if len(line.strip()) >= shortest}
         public = _remove_block(cell.source, BEGIN_SOLUTION, END_SOLUTION, lambda block, indent: [])
         shown.append(_remove_block(public, BEGIN_HIDDEN, END_HIDDEN, lambda block, indent: []))
     everything_shown = "\n".join(shown)
