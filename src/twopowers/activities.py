@@ -120,13 +120,13 @@ class Prediction(_Activity):
             before = (saved.get(row.prediction_id) or {}).get("value") or {}
             choice = widgets.RadioButtons(options=list(row.choices), value=before.get("choice")
                                           if before.get("choice") in row.choices else None,
-                                          layout=widgets.Layout(width="auto"))
+                                          layout=widgets.Layout(width="max-content"))
             sure = widgets.IntSlider(value=int(before.get("confidence", 60)), min=50, max=100, step=10,
                                      description="How sure are you (%)?", style={"description_width": "initial"})
             self.choices[row.prediction_id], self.sureness[row.prediction_id] = choice, sure
             parts += [widgets.HTML(f"<b>{html.escape(row.prompt)}</b>"), choice, sure]
         self.save_button = widgets.Button(description="Save my predictions", button_style="primary", icon="save",
-                                          layout=widgets.Layout(width="auto"))
+                                          layout=widgets.Layout(width="max-content"))
         self.status = widgets.HTML(_status("Your saved predictions are shown. You can change them and save again.")
                                    if any(p in saved for p in self.choices) else "")
         self.save_button.on_click(_guard(self.status, self.save))
@@ -269,7 +269,7 @@ class DecisionRoom(_Activity):
                                               placeholder="Why this option? Use your role's interests and "
                                                           "constraints (at least two sentences).")
         self.save_button = widgets.Button(description="Save my decision", button_style="primary", icon="save",
-                                          layout=widgets.Layout(width="auto"))
+                                          layout=widgets.Layout(width="max-content"))
         self.status = widgets.HTML()
         self.role.observe(lambda change: self.show_role(change["new"]), names="value")
         self.save_button.on_click(_guard(self.status, self.save))
