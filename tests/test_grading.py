@@ -188,7 +188,7 @@ def test_results_written_by_a_submission_are_not_believed(hostile_class):
 def test_the_report_and_summary_cover_the_class(hostile_class):
     out = hostile_class["out"]
     report = (out / "report.html").read_text(encoding="utf-8")
-    assert "<img" in report and "alt='Histogram of" in report and "q1" in report
+    assert "<img" in report and 'alt="Histogram of' in report and "q1" in report
     with open(out / "summary.csv", encoding="utf-8") as stream:
         summary = {r["student"]: r for r in csv.DictReader(stream)}
     assert float(summary["right"]["total"]) == 6.0 and float(summary["blank"]["total"]) == 0.0

@@ -221,10 +221,9 @@ class Reveal(_Activity):
 
 def _chart_png(table, description: str) -> str:
     """The comparison chart as an <img> with alternative text (drawn off-screen with the Agg backend)."""
-    import base64
-    import io
-
     from matplotlib.figure import Figure
+
+    from .charts import image_html
 
     fig = Figure(figsize=(7, 0.8 + 0.7 * len(table)))
     ax = fig.subplots()
@@ -236,10 +235,7 @@ def _chart_png(table, description: str) -> str:
     ax.set_xlabel("How sure you were (%)")
     ax.set_ylabel("Prediction")
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(description)}" style="max-width:100%">'
+    return image_html(fig, description)
 
 
 def reveal(lesson: str, store: ProgressStore | None = None):

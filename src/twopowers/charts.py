@@ -32,6 +32,18 @@ def finish(ax, description: str) -> None:
     print(f"Text description: {description.strip()}")
 
 
+def image_html(fig, description: str, dpi: int = 80) -> str:
+    """A matplotlib Figure as an <img> that carries its text description as alternative text."""
+    import base64
+    import html
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(description)}" style="max-width:100%">'
+
+
 def draw_borders(ax, highlight: str = "Iraq") -> None:
     """Draw Iraq and its neighbours from data/map/middle_east.geojson (Natural Earth, public domain)."""
     from matplotlib.collections import PolyCollection

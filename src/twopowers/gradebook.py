@@ -17,7 +17,6 @@ Written to the results folder:
 """
 from __future__ import annotations
 
-import base64
 import csv
 import hashlib
 import html
@@ -390,6 +389,8 @@ def write_feedback(out: Path, results: list[dict], rows: list[dict]) -> None:
 def write_report(out: Path, rows: list[dict], totals: dict, notes: list[str]) -> None:
     from matplotlib.figure import Figure
 
+    from .charts import image_html
+
     questions_seen = sorted({(r["exercise"], r["question"]) for r in rows})
     rates = []
     for exercise, question in questions_seen:
@@ -410,19 +411,17 @@ def write_report(out: Path, rows: list[dict], totals: dict, notes: list[str]) ->
     bottom.set_xlabel("% of students")
     bottom.set_ylabel("question")
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    image = base64.b64encode(buffer.getvalue()).decode("ascii")
     hardest = sorted(rates, key=lambda r: r[1])[:3]
     alt = (f"Histogram of {len(totals)} students' totals, and bars of each question's pass rate; lowest: "
            + ", ".join(f"{q} ({100 * p:.0f} %)" for q, p, _ in hardest) + ".")
+    image = image_html(fig, alt)
     table = "".join(f"<tr><td>{html.escape(q)}</td><td>{100 * p:.0f} %</td><td>{n}</td></tr>" for q, p, n in rates)
     notes_html = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     page = ("<!doctype html><html lang='en'><meta charset='utf-8'><title>Class report</title>"
             "<style>body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}td,th{border:1px solid #ccc;"
             "padding:.3em}table{border-collapse:collapse}img{max-width:100%}</style>"
             f"<h1>Class report</h1><p>{len(totals)} students.</p>"
-            f"<img src='data:image/png;base64,{image}' alt='{html.escape(alt)}'>"
+            f"{image}"
             "<h2>Each question</h2><table><tr><th>question</th><th>full points</th><th>submissions</th></tr>"
             f"{table}</table>" + (f"<h2>Notes</h2><ul>{notes_html}</ul>" if notes else "") + "</html>")
     _write_atomic(out / "report.html", page)
