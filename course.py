@@ -116,49 +116,21 @@ def test(args: list[str]) -> None:
     sys.exit(code)
 
 
-def validate(args: list[str]) -> None:
-    python = ensure_env(dev=False)
-    sys.exit(subprocess.call([str(python), "-m", "twopowers", "validate", *args], cwd=ROOT))
+def package_command(name: str, dev: bool = False, in_course_folder: bool = True):
+    """A command that runs `python -m twopowers NAME ...` in the course's environment."""
+    def command(args: list[str]) -> None:
+        python = ensure_env(dev=dev)
+        sys.exit(subprocess.call([str(python), "-m", "twopowers", name, *args],
+                                 cwd=ROOT if in_course_folder else None))
+    return command
 
 
-def refresh(args: list[str]) -> None:
-    python = ensure_env(dev=False)
-    sys.exit(subprocess.call([str(python), "-m", "twopowers", "refresh", *args], cwd=ROOT))
-
-
-def exercises(args: list[str]) -> None:
-    python = ensure_env(dev=False)
-    sys.exit(subprocess.call([str(python), "-m", "twopowers", "exercises", *args], cwd=ROOT))
-
-
-def handout(args: list[str]) -> None:
-    python = ensure_env(dev=False)
-    sys.exit(subprocess.call([str(python), "-m", "twopowers", "handout", *args], cwd=ROOT))
-
-
-def grade(args: list[str]) -> None:
-    python = ensure_env(dev=False)
-    sys.exit(subprocess.call([str(python), "-m", "twopowers", "grade", *args]))
-
-
-def site(args: list[str]) -> None:
-    python = ensure_env(dev=False)
-    sys.exit(subprocess.call([str(python), "-m", "twopowers", "site", *args], cwd=ROOT))
-
-
-def report(args: list[str]) -> None:
-    python = ensure_env(dev=True)
-    sys.exit(subprocess.call([str(python), "-m", "twopowers", "report", *args], cwd=ROOT))
-
-
-def bench(args: list[str]) -> None:
-    python = ensure_env(dev=True)
-    sys.exit(subprocess.call([str(python), str(ROOT / "bench" / "run.py"), *args], cwd=ROOT))
-
-
-def bench_grading(args: list[str]) -> None:
-    python = ensure_env(dev=True)
-    sys.exit(subprocess.call([str(python), str(ROOT / "bench" / "grading.py"), *args], cwd=ROOT))
+def script_command(path: str):
+    """A command that runs one of the course's maintenance scripts in the test environment."""
+    def command(args: list[str]) -> None:
+        python = ensure_env(dev=True)
+        sys.exit(subprocess.call([str(python), str(ROOT / path), *args], cwd=ROOT))
+    return command
 
 
 def lock(args: list[str]) -> None:
@@ -189,7 +161,14 @@ def lock(args: list[str]) -> None:
     say("Wrote requirements.txt and requirements-dev.txt. Run python3 course.py test to try them.")
 
 
-COMMANDS = {"start": start, "test": test, "validate": validate, "refresh": refresh, "exercises": exercises, "handout": handout, "grade": grade, "site": site, "report": report, "bench": bench, "bench-grading": bench_grading, "lock": lock}
+COMMANDS = {
+    "start": start, "test": test, "lock": lock,
+    "validate": package_command("validate"), "refresh": package_command("refresh"),
+    "exercises": package_command("exercises"), "handout": package_command("handout"),
+    "grade": package_command("grade", in_course_folder=False),  # the submissions' path is the user's
+    "site": package_command("site"), "report": package_command("report", dev=True),
+    "bench": script_command("bench/run.py"), "bench-grading": script_command("bench/grading.py"),
+}
 
 
 def main() -> None:
