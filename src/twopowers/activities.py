@@ -57,9 +57,17 @@ class _Activity:
         return bundle
 
 
-def _problem(message: str):
+def _shown(what: str, build: Callable[[], _Activity]):
+    """Build an activity from the course's data; if the data cannot be read, a message instead of a traceback."""
     from IPython.display import HTML
-    return HTML(message_html(message, "error", css_class="activity-problem"))
+
+    friendly_errors()
+    try:
+        return build()
+    except (CourseError, OSError, ValueError, KeyError) as err:
+        return HTML(message_html(f"{what} cannot be shown ({err}). Tell your teacher: the course's data folder "
+                                 "may be damaged (python3 course.py test names the problem).", "error",
+                                 css_class="activity-problem"))
 
 
 # ----- written answers -----------------------------------------------------------------------------
@@ -152,11 +160,8 @@ def predict(lesson: str, store: ProgressStore | None = None):
     """The prediction questions of data/predictions.csv, saved in the learner's progress."""
     from .data import table
 
-    friendly_errors()
-    try:
-        return Prediction(lesson, store or default_store(), table("predictions"))
-    except (CourseError, OSError, ValueError, KeyError) as err:
-        return _problem(f"The prediction questions cannot be shown ({err}). Tell your teacher.")
+    return _shown("The prediction questions", lambda: Prediction(lesson, store or default_store(),
+                                                                   table("predictions")))
 
 
 # ----- the reveal in lesson 09 -----------------------------------------------------------------------
@@ -242,11 +247,7 @@ def reveal(lesson: str, store: ProgressStore | None = None):
     """What happened, shown next to the learner's predictions, once they have saved one."""
     from .data import table
 
-    friendly_errors()
-    try:
-        return Reveal(lesson, store or default_store(), table("predictions"))
-    except (CourseError, OSError, ValueError, KeyError) as err:
-        return _problem(f"The reveal cannot be shown ({err}). Tell your teacher.")
+    return _shown("The reveal", lambda: Reveal(lesson, store or default_store(), table("predictions")))
 
 
 # ----- the decision room (lesson 08) ---------------------------------------------------------------
@@ -323,8 +324,5 @@ def decision_room(lesson: str, store: ProgressStore | None = None):
     """The role-play of lesson 08: pick a role, read its briefing, choose an option and justify it."""
     from .data import table
 
-    friendly_errors()
-    try:
-        return DecisionRoom(lesson, store or default_store(), table("roles"), table("role_options"))
-    except (CourseError, OSError, ValueError, KeyError) as err:
-        return _problem(f"The decision room cannot be shown ({err}). Tell your teacher.")
+    return _shown("The decision room", lambda: DecisionRoom(lesson, store or default_store(), table("roles"),
+                                                              table("role_options")))
