@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from twopowers.data import notebooks_dir, quiz_path, table
-from twopowers.lessons import ALL_PARAGRAPHS, cited_paragraphs, lesson_notebooks, markdown, prose, quiz_file
+from twopowers.lessons import ALL_PARAGRAPHS, cited_paragraphs, lesson_notebooks, markdown, minutes, prose, quiz_file
 
 NOTEBOOKS = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
 LESSONS = lesson_notebooks()
@@ -139,5 +139,5 @@ def test_the_lesson_map_in_start_here_gives_each_lessons_own_minutes():
     start = markdown(notebooks_dir() / "00_start_here.ipynb")
     listed = {m.group(1): int(m.group(2)) for m in re.finditer(r"^\| (\d\d) [^|]+\|[^|]+\| (\d+) \|$", start, re.M)}
     for path in LESSONS:
-        own = int(re.search(r"\*\*Time:\*\* about (\d+) minutes", markdown(path)).group(1))
+        own = minutes(path)
         assert listed.get(path.name[:2]) == own, f"Start here lists {listed.get(path.name[:2])} min for {path.name}"

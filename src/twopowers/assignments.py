@@ -183,8 +183,10 @@ def rubrics_path() -> Path:
 
 
 def minutes(nb) -> str:
-    found = re.search(r"\*\*Time:\*\*\s*about (\d+) minutes", nb.cells[0].source) if nb.cells else None
-    return found.group(1) if found else "?"
+    from .lessons import minutes_in
+
+    found = minutes_in(nb.cells[0].source) if nb.cells else None
+    return str(found) if found else "?"
 
 
 def rubrics_markdown() -> str:

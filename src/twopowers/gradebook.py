@@ -171,7 +171,7 @@ def grade_one(sub: Submission, plan: dict, options: dict) -> dict:
                           for q in auto]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    if options["sandbox"].kind != "bubblewrap" and fingerprint(solutions_dir()) != plan["solutions_hash"]:
+    if options["sandbox"].kind != "bubblewrap" and fingerprint(solutions_dir()) != options["solutions_hash"]:
         result["run"]["tampered"] = True
         for row in result["rows"]:
             row.update(points=0.0, status="tampered",
@@ -197,14 +197,20 @@ def shown_value(value, secrets: list[str]) -> str:
 
 
 # ----- the whole class ---------------------------------------------------------------------------------
-def plan_for(solution: Path) -> dict:
+def plans_for(solutions: dict[str, Path]) -> dict[str, dict]:
+    """Per exercise: its autograded and written questions, and the solution lines feedback must never show."""
     import nbformat
 
     from .handout import secret_lines
 
-    graded = questions(nbformat.read(solution, as_version=4))
-    return {"auto": [q for q in graded if q.kind == "auto"], "written": [q for q in graded if q.kind == "written"],
-            "secrets": [line for line, ex in secret_lines().items() if ex == solution.parent.name]}
+    secrets = secret_lines()
+    plans = {}
+    for name, path in solutions.items():
+        graded = questions(nbformat.read(path, as_version=4))
+        plans[name] = {"auto": [q for q in graded if q.kind == "auto"],
+                       "written": [q for q in graded if q.kind == "written"],
+                       "secrets": [line for line, exercise in secrets.items() if exercise == name]}
+    return plans
 
 
 def grade_class(submissions: Path, out: Path, workers: int | None = None, cell_timeout: int = CELL_TIMEOUT,
@@ -225,14 +231,13 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, cell_t
         elif not root.is_dir():
             raise CourseError(f"{submissions} is neither a folder nor a zip of submissions.")
         found, skipped = discover(root, list(solutions))
-        plans = {name: plan_for(path) for name, path in solutions.items()}
-        for plan in plans.values():
-            plan["solutions_hash"] = fingerprint(solutions_dir())
+        plans = plans_for(solutions)
+        solutions_hash = fingerprint(solutions_dir())
         todo = [s for s in found if not _done(out, s)]
         say(f"{len(found)} submission(s) from {len({s.student for s in found})} student(s); "
             f"{len(found) - len(todo)} already graded; {len(skipped)} file(s) skipped.")
         options = {"sandbox": sandbox, "cell_timeout": cell_timeout, "notebook_limit": notebook_limit,
-                   "memory_mb": memory_mb, "out": out}
+                   "memory_mb": memory_mb, "out": out, "solutions_hash": solutions_hash}
         workers = workers or os.cpu_count() or 1
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = {pool.submit(grade_one, s, plans[s.exercise], options): s for s in todo}
@@ -432,5 +437,5 @@ def merge_written(out: Path) -> dict:
     out = Path(out)
     if not (out / "results").is_dir():
         raise CourseError(f"{out} holds no grading results: run the grade command first.")
-    plans = {p.parent.name: plan_for(p) for p in solution_notebooks()}
+    plans = plans_for({p.parent.name: p for p in solution_notebooks()})
     return write_outputs(out, plans)

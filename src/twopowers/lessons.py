@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 ALL_PARAGRAPHS = set(range(1, 24))
+MINUTES = re.compile(r"\*\*Time:\*\*\s*about (\d+) minutes")
 
 
 def lesson_notebooks() -> list[Path]:
@@ -60,7 +61,12 @@ def cited_paragraphs(path: Path) -> set[int]:
 
 
 def minutes(path: Path) -> int | None:
-    match = re.search(r"\*\*Time:\*\* about (\d+) minutes", markdown(path))
+    return minutes_in(markdown(path))
+
+
+def minutes_in(text: str) -> int | None:
+    """The minutes a notebook's header gives ("**Time:** about 45 minutes")."""
+    match = MINUTES.search(text)
     return int(match.group(1)) if match else None
 
 

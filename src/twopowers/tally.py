@@ -105,6 +105,7 @@ def show_class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> Class
     import matplotlib.pyplot as plt
     from IPython.display import display
 
+    from .charts import PALETTE
     from .errors import notify
 
     tally = class_tally(folder, lesson)
@@ -121,9 +122,8 @@ def show_class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> Class
         display(counts)
         fig, ax = plt.subplots(figsize=(8, 1 + 0.6 * len(counts)))
         left = None
-        palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
         for i, choice in enumerate(counts.columns):
-            ax.barh(counts.index, counts[choice], left=left, label=choice, color=palette[i % len(palette)])
+            ax.barh(counts.index, counts[choice], left=left, label=choice, color=PALETTE[i % len(PALETTE)])
             left = counts[choice] if left is None else left + counts[choice]
         ax.set_title("The class's predictions")
         ax.set_xlabel("Learners")
