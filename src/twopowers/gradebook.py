@@ -35,7 +35,7 @@ from pathlib import Path
 from .assignments import solution_notebooks, solutions_dir
 from .errors import CourseError
 from .grading import CELL_TIMEOUT, Question, Row, answer_names, load_values, questions, run_and_export, score_run
-from .sandbox import MEMORY_MB, child_environment, detect, fingerprint, wrap
+from .sandbox import MEMORY_MB, child_environment, detect, fingerprint, wrapper
 
 NOTEBOOK_LIMIT = 180  # seconds for a whole notebook
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
@@ -154,11 +154,11 @@ def grade_one(sub: Submission, plan: dict, options: dict) -> dict:
             result["written"] = written_answers(nb, written)
             notebook = workdir / "submission.ipynb"
             nbformat.write(nb, notebook)
-            wrapper = wrap([], workdir, [options["out"], solutions_dir()], options["sandbox"], options["memory_mb"])
+            prefix = wrapper(workdir, [options["out"], solutions_dir()], options["sandbox"], options["memory_mb"])
             env = child_environment(workdir)
             env["MPLCONFIGDIR"] = _matplotlib_cache()
             _, result["run"] = run_and_export(notebook, answer_names(auto), workdir, options["cell_timeout"],
-                                              wrapper=wrapper, env=env, limit=options["notebook_limit"])
+                                              wrapper=prefix, env=env, limit=options["notebook_limit"])
             rows = score_run(auto, workdir, result["run"], sub.student, sub.exercise)
             if result["run"].get("state") == "ok":
                 values, _ = load_values(workdir)

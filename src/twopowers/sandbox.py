@@ -48,13 +48,13 @@ def detect() -> Sandbox:
     return Sandbox("none", missing)
 
 
-def wrap(command: list[str], workdir: Path, hidden: list[Path], sandbox: Sandbox,
-         memory_mb: int = MEMORY_MB) -> list[str]:
-    """The command line that runs ``command`` in the sandbox, with ``workdir`` as its only writable place."""
+def wrapper(workdir: Path, hidden: list[Path], sandbox: Sandbox, memory_mb: int = MEMORY_MB) -> list[str]:
+    """The start of a command line that runs what follows it in the sandbox, with ``workdir`` as its only
+    writable place (the grader puts the kernel's command after it)."""
     limits = ([shutil.which("prlimit"), f"--as={memory_mb * 1024 * 1024}", f"--nproc={MAX_PROCESSES}", "--"]
               if shutil.which("prlimit") and sys.platform.startswith("linux") else [])
     if sandbox.kind != "bubblewrap":
-        return limits + command
+        return limits
     root = course_root()
     args = [shutil.which("bwrap"), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--tmpfs", "/tmp", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
@@ -71,7 +71,7 @@ def wrap(command: list[str], workdir: Path, hidden: list[Path], sandbox: Sandbox
              # a kernel whose parent is the namespace's init would think its parent had gone and stop;
              # bubblewrap's --die-with-parent already ends it when the grader ends
              "--unsetenv", "JPY_PARENT_PID"]
-    return args + ["--"] + limits + command
+    return args + ["--"] + limits
 
 
 def fingerprint(folder: Path) -> str:
