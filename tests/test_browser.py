@@ -201,6 +201,12 @@ def test_a_learner_answers_a_lesson_question(lab, page):
     page.goto(f"{lab.url}/lab/tree/notebooks/{lesson.name}?token={lab.token}")
     page.locator(".jp-Notebook").first.wait_for(state="visible")
     lab.wait(lab.kernels_idle, 90, "the kernel to start")
+    # Before anything runs (the notebook is not trusted yet), its stored chart shows, with its description.
+    chart = page.locator("img.course-chart").first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 300", arg=chart.element_handle())
+    assert len(chart.get_attribute("alt")) > 40
+    chart.screenshot(path=str(ARTIFACTS / f"{lesson.stem}_chart_before_running.png"))
     run_all(page, lab)
     question = page.locator(".quiz-question", has_text=first["prompt"][:40]).first
     question.scroll_into_view_if_needed()

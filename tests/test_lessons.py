@@ -51,13 +51,17 @@ def test_every_chart_is_finished_with_labels_and_a_text_description(path):
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        assert not [o for o in cell.outputs if "image/png" in o.get("data", {})], \
+            "a chart without alternative text: end it with finish(ax, description)"
+        images = [o for o in cell.outputs if 'class="course-chart"' in o.get("data", {}).get("text/html", "")]
         if images:
             charts += 1
             if cell.source.strip() != "show_progress()":  # the course's own progress chart labels itself
                 assert "finish(" in cell.source, "charts end with finish(ax, description), which checks the labels"
             printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
             assert "Text description:" in printed
+            for image in images:
+                assert re.search(r'alt="[^"]{20,}"', image["data"]["text/html"]), "the chart's alternative text"
     assert charts >= 1, f"{path.name} has no chart"
 
 

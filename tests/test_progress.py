@@ -134,15 +134,14 @@ def test_the_progress_table_counts_per_lesson(store):
 
 
 def test_show_progress_draws_a_labelled_chart(store, monkeypatch, capsys):
-    import matplotlib.pyplot as plt
-
     drawn = []
-    monkeypatch.setattr(plt, "show", lambda: drawn.append(plt.gcf()))
+    monkeypatch.setattr("twopowers.charts.show", lambda fig, description: drawn.append((fig, description)))
     show_progress(store)
-    ax = drawn[0].axes[0]
+    (fig, description), = drawn
+    ax = fig.axes[0]
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
     out = capsys.readouterr().out
-    assert "Text description:" in out and str(store.path) in out
+    assert f"Text description: {description}" in out and str(store.path) in out
 
 
 def test_export_writes_one_file_to_hand_in(store, tmp_path, capsys):

@@ -220,12 +220,12 @@ class Reveal(_Activity):
         right = int(table["right?"].sum())
         description = (f"One bar per prediction, as long as how sure you were; green where it came true, orange "
                        f"where it did not. {right} of {len(table)} came true.")
-        self.result.value = (f"<h4>What happened</h4><ul>{items}</ul>{_chart_png(table, description)}"
+        self.result.value = (f"<h4>What happened</h4><ul>{items}</ul>{_chart_image(table, description)}"
                              f"<p>Text description: {html.escape(description)}</p>")
 
 
-def _chart_png(table, description: str) -> str:
-    """The comparison chart as an <img> with alternative text (drawn off-screen with the Agg backend)."""
+def _chart_image(table, description: str) -> str:
+    """The comparison chart as an <img> with alternative text (drawn off-screen, not by pyplot)."""
     from matplotlib.figure import Figure
 
     from .charts import image_html
@@ -239,7 +239,6 @@ def _chart_png(table, description: str) -> str:
     ax.set_title("Your predictions: how sure you were, and whether they came true")
     ax.set_xlabel("How sure you were (%)")
     ax.set_ylabel("Prediction")
-    fig.tight_layout()
     return image_html(fig, description)
 
 

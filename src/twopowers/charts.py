@@ -18,8 +18,6 @@ STANCE_COLOURS = {"leave": "#D55E00", "leave-later": "#E69F00", "conditional": "
 
 def finish(ax, description: str) -> None:
     """Check the chart is labelled, show it, and print its text description."""
-    import matplotlib.pyplot as plt
-
     friendly_errors()
     missing = [name for name, text in (("a title", ax.get_title()), ("an x-axis label", ax.get_xlabel()),
                                        ("a y-axis label", ax.get_ylabel())) if not text]
@@ -28,20 +26,62 @@ def finish(ax, description: str) -> None:
                           "(ax.set_title(...), ax.set_xlabel(...), ax.set_ylabel(...)).")
     if not description or not description.strip():
         raise CourseError("Describe the chart in one sentence for readers who cannot see it.")
-    plt.show()
+    show(ax.figure, description.strip())
     print(f"Text description: {description.strip()}")
 
 
-def image_html(fig, description: str, dpi: int = 80) -> str:
-    """A matplotlib Figure as an <img> that carries its text description as alternative text."""
+def show(fig, description: str) -> None:
+    """Display a figure as an image whose alternative text is ``description``, then close it."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display({"text/html": image_html(fig, description), "text/plain": f"[chart] {description}"}, raw=True)
+    plt.close(fig)
+
+
+def image_html(fig, description: str) -> str:
+    """A matplotlib Figure as an <img> that carries its text description as alternative text.
+
+    The figure is drawn once, as SVG with its text kept as text, and cropped to what it shows (as
+    ``bbox_inches="tight"`` would, which draws it twice). An <img> with a data: address shows in
+    JupyterLab before a notebook is trusted, unlike SVG output, and is sharp at any zoom.
+    """
     import base64
     import html
-    import io
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(description)}" style="max-width:100%">'
+    svg = _svg(fig)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return (f'<img class="course-chart" src="data:image/svg+xml;base64,{data}" alt="{html.escape(description)}" '
+            'style="max-width:100%;height:auto;background:#fff">')
+
+
+def _svg(fig, pad_inches: float = 0.1) -> str:
+    """One SVG drawing of ``fig``, its view cropped to the drawn content plus ``pad_inches``."""
+    import io
+    import re
+
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_mixed import MixedModeRenderer
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    buffer = io.StringIO()
+    dpi = fig.dpi
+    width, height = fig.get_size_inches()
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "between-two-powers"}):
+        try:
+            fig.dpi = 72  # SVG is laid out in points, as matplotlib's own SVG writer does
+            renderer = MixedModeRenderer(fig, width, height, dpi,
+                                         RendererSVG(width * 72, height * 72, buffer, image_dpi=dpi,
+                                                     metadata={"Date": None}))
+            fig.draw(renderer)
+            renderer.finalize()
+            # measured with the renderer that drew, so every text extent comes from its cache
+            box = fig.get_tightbbox(renderer).padded(pad_inches)
+        finally:
+            fig.dpi = dpi
+    x, y, w, h = box.x0 * 72, (height - box.y1) * 72, box.width * 72, box.height * 72
+    view = f'width="{w:.1f}pt" height="{h:.1f}pt" viewBox="{x:.1f} {y:.1f} {w:.1f} {h:.1f}"'
+    return re.sub(r'width="[^"]*" height="[^"]*" viewBox="[^"]*"', view, buffer.getvalue(), count=1)
 
 
 def draw_borders(ax, highlight: str = "Iraq") -> None:

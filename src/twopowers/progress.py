@@ -277,6 +277,8 @@ def show_progress(store: ProgressStore | None = None):
     import matplotlib.pyplot as plt
     from IPython.display import display
 
+    from .charts import show
+
     table = progress_table(store)
     display(table.set_index("lesson"))
     fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * max(len(table), 1)))
@@ -287,10 +289,10 @@ def show_progress(store: ProgressStore | None = None):
     ax.set_ylabel("lesson")
     ax.set_title("Your quiz progress")
     ax.legend(loc="lower right", fontsize="small")
-    fig.tight_layout()
-    plt.show()
     done, total = int(table["correct"].sum()), int(table["questions"].sum())
-    print(f"Text description: a bar for each lesson; you have answered {done} of {total} quiz questions correctly.")
+    description = f"a bar for each lesson; you have answered {done} of {total} quiz questions correctly."
+    show(fig, description)
+    print(f"Text description: {description}")
     print(f"Your answers are saved in {(store or default_store()).path}")
 
 

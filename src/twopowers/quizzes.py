@@ -39,7 +39,9 @@ class Kit:
             self._shared[key] = make()
         return self._shared[key]
 
-    def __call__(self, cls, *args, auto_width: bool = False, **kwargs):
+    def __call__(self, cls, *args, auto_width: bool = False, classes: tuple = (), **kwargs):
+        if classes:  # set at creation: add_class() afterwards would send the browser one more message
+            kwargs["_dom_classes"] = tuple(classes)
         kwargs.setdefault("layout", self._one(("layout", auto_width),
                                               lambda: widgets.Layout(width="auto") if auto_width else widgets.Layout()))
         trait = cls.class_traits().get("style")
@@ -62,25 +64,21 @@ class QuestionView:
         learner = store.learner_id()
         self.controls = self._build_controls(learner, make)
         self.check_button = make(widgets.Button, description="Check", button_style="primary",
-                                 tooltip="Check your answer", icon="check")
-        self.check_button.add_class("quiz-check")
+                                 tooltip="Check your answer", icon="check", classes=("quiz-check",))
         self.reveal_button = make(widgets.Button, description="Show answer", disabled=True,
-                                  tooltip=f"Available after {TRIES_BEFORE_REVEAL} tries")
-        self.reveal_button.add_class("quiz-reveal")
-        self.feedback = make(widgets.HTML, value="")
-        self.feedback.add_class("quiz-feedback")
+                                  tooltip=f"Available after {TRIES_BEFORE_REVEAL} tries", classes=("quiz-reveal",))
+        self.feedback = make(widgets.HTML, value="", classes=("quiz-feedback",))
         self.check_button.on_click(self._guarded(self.on_check))
         self.reveal_button.on_click(self._guarded(self.on_reveal))
         refs = ", ".join(f"¶{p}" for p in question.paragraphs)
         how = {"multiple": "Tick every answer that is right.", "ordering": "Choose what comes 1st, 2nd, 3rd, …"}
         prompt = make(widgets.HTML, f"<b>{html.escape(question.prompt)}</b>"
                       + (f' <span class="quiz-refs">({refs})</span>' if refs else "")
-                      + (f"<br><i>{how[question.type]}</i>" if question.type in how else ""))
-        prompt.add_class("quiz-prompt")
+                      + (f"<br><i>{how[question.type]}</i>" if question.type in how else ""),
+                      classes=("quiz-prompt",))
         buttons = make(widgets.HBox, [self.check_button, self.reveal_button])
-        self.box = make(widgets.VBox, [prompt, *self.controls, buttons, self.feedback])
-        self.box.add_class("quiz-question")
-        self.box.add_class(f"quiz-type-{question.type}")
+        self.box = make(widgets.VBox, [prompt, *self.controls, buttons, self.feedback],
+                        classes=("quiz-question", f"quiz-type-{question.type}"))
         self._restore()
 
     # ----- controls, per question type ----------------------------------------------------------
@@ -89,36 +87,30 @@ class QuestionView:
         if q.type in ("single", "truefalse"):
             options = ["True", "False"] if q.type == "truefalse" else q.shuffled(q.option_texts, learner)
             self.radio = make(widgets.RadioButtons, options=options, value=None, description="Your answer:",
-                              auto_width=True)
-            self.radio.add_class("quiz-choice")
+                              auto_width=True, classes=("quiz-choice",))
             return [self.radio]
         if q.type == "multiple":
-            self.boxes = {t: make(widgets.Checkbox, value=False, description=t, indent=False, auto_width=True)
+            self.boxes = {t: make(widgets.Checkbox, value=False, description=t, indent=False, auto_width=True,
+                                  classes=("quiz-choice",))
                           for t in q.shuffled(q.option_texts, learner)}
-            for box in self.boxes.values():
-                box.add_class("quiz-choice")
             return list(self.boxes.values())
         if q.type == "numeric":
             self.text = make(widgets.Text, value="", placeholder="type a number", description="Your answer:",
-                             continuous_update=False)
-            self.text.add_class("quiz-choice")
+                             continuous_update=False, classes=("quiz-choice",))
             unit = make(widgets.HTML, html.escape(q.unit or ""))
             return [make(widgets.HBox, [self.text, unit])]
         if q.type == "ordering":
             items = q.shuffled(q.items, learner)
             self.slots = [make(widgets.Dropdown, options=[(EMPTY, None)] + [(t, t) for t in items], value=None,
-                               description=f"{ORDINALS[i]}:", auto_width=True)
+                               description=f"{ORDINALS[i]}:", auto_width=True, classes=("quiz-choice",))
                           for i in range(len(q.items))]
-            for slot in self.slots:
-                slot.add_class("quiz-choice")
             return self.slots
         rights = q.shuffled(q.right_choices, learner)
         self.matches = {}
         rows = []
         for n, pair in enumerate(q.shuffled(q.pairs, learner), start=1):
             dropdown = make(widgets.Dropdown, options=[(EMPTY, None)] + [(t, t) for t in rights], value=None,
-                            description=f"Match for {n}:", auto_width=True)
-            dropdown.add_class("quiz-choice")
+                            description=f"Match for {n}:", auto_width=True, classes=("quiz-choice",))
             self.matches[pair["left"]] = dropdown
             rows += [make(widgets.HTML, f"{n}. {html.escape(pair['left'])}"), dropdown]
         return rows
@@ -253,21 +245,21 @@ class Quiz:
     def __init__(self, quiz_file: QuizFile, questions: list[Question], store: ProgressStore, heading: str):
         self.lesson = quiz_file.lesson
         make = Kit()
-        self.score = make(widgets.HTML)
-        self.score.add_class("quiz-score")
         self.views = [QuestionView(q, quiz_file.lesson, store, on_change=self.update_score, kit=make)
                       for q in questions]
+        self.score = make(widgets.HTML, self._score_text(), classes=("quiz-score",))
         title = make(widgets.HTML, f"<h4>{html.escape(heading)}</h4>")
-        self.box = make(widgets.VBox, [title, *[v.box for v in self.views], self.score])
-        self.box.add_class("quiz")
-        self.update_score()
+        self.box = make(widgets.VBox, [title, *[v.box for v in self.views], self.score], classes=("quiz",))
 
-    def update_score(self) -> None:
+    def _score_text(self) -> str:
         total = len(self.views)
         right = sum(1 for v in self.views if v.status == CORRECT)
         tried = sum(1 for v in self.views if v.status not in (None, CORRECT))
-        self.score.value = (f"<b>Score: {right} of {total} correct</b> · {tried} tried, not yet right · "
-                            f"{total - right - tried} not tried yet")
+        return (f"<b>Score: {right} of {total} correct</b> · {tried} tried, not yet right · "
+                f"{total - right - tried} not tried yet")
+
+    def update_score(self) -> None:
+        self.score.value = self._score_text()
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.box._repr_mimebundle_(**kwargs)

@@ -43,7 +43,7 @@ def _page(title: str, body: str, nav: str) -> str:
 
 
 def chart_descriptions(nb) -> list[str]:
-    """For each image output, in order: the text description printed in the same cell."""
+    """For each plain image output (a chart not shown by finish()), in order: the description printed with it."""
     found = []
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -77,7 +77,7 @@ def render_notebook(path: Path, pages: list[tuple[str, str]], index: int) -> str
     body, _ = exporter.from_notebook_node(nb)
     soup = BeautifulSoup(body, features="html.parser")
     descriptions = iter(chart_descriptions(nb))
-    for image in soup.select(".jp-OutputArea-output img"):
+    for image in soup.select(".jp-OutputArea-output img:not(.course-chart)"):  # course charts carry their own
         image["alt"] = next(descriptions, "") or image.get("alt", "")
     for link in soup.select("a[href]"):
         link["href"] = re.sub(r"^(\d\d_[\w-]+)\.ipynb(#.*)?$", r"\1.html\2", link["href"])

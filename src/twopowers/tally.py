@@ -105,7 +105,7 @@ def show_class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> Class
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    from .charts import PALETTE
+    from .charts import PALETTE, show
     from .errors import notify
 
     tally = class_tally(folder, lesson)
@@ -129,10 +129,10 @@ def show_class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> Class
         ax.set_xlabel("Learners")
         ax.set_ylabel("Prediction question")
         ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.25 - 0.05 * len(counts)))
-        fig.tight_layout()
-        plt.show()
         summary = "; ".join(f"{question}: " + ", ".join(f"{n} chose '{c}'" for c, n in row.items() if n)
                             for question, row in counts.iterrows())
-        print(f"Text description: stacked bars, one per prediction question, split by the answers learners "
-              f"chose. {summary}.")
+        description = (f"stacked bars, one per prediction question, split by the answers learners chose. "
+                       f"{summary}.")
+        show(fig, description)
+        print(f"Text description: {description}")
     return tally
