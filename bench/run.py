@@ -10,6 +10,8 @@ Measured in one run, as ratios (or in-page times) so that they mean the same on 
   * the nbval stage of the test suite (notebooks/ and solutions/) with two workers, divided by the same
     stage run serially. Target: at most 0.65.
 Each figure is the median of several interleaved rounds. They are reported, not enforced as timed tests.
+A second table splits each notebook's Run-All into its parts (setup cell, charts, quizzes, other widgets,
+other cells, and kernel start with the messages between cells), so a miss can be traced to its cause.
 """
 from __future__ import annotations
 
@@ -37,12 +39,44 @@ IMPORT_PROBE = ("import time, pandas, ipywidgets\n"
                 "t = time.perf_counter()\nimport twopowers\nprint((time.perf_counter() - t) * 1000)")
 
 
+PARTS = ("setup", "charts", "quizzes", "other widgets", "other cells", "kernel start and messages")
+
+
 def run_all_seconds(path: Path, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        with fresh_learner():
-            times.append(execute(path)[1])
-    return statistics.median(times)
+    return statistics.median(run_all(path)[0] for _ in range(repeats))
+
+
+def run_all(path: Path) -> tuple[float, dict]:
+    """One Run-All from a fresh kernel: its wall time, and the seconds spent in each part of the notebook."""
+    with fresh_learner():
+        nb, seconds = execute(path)
+    parts = dict.fromkeys(PARTS, 0.0)
+    for cell in nb.cells:
+        timing = cell.metadata.get("execution", {})
+        if cell.cell_type != "code" or "shell.execute_reply" not in timing:
+            continue
+        took = (_instant(timing["shell.execute_reply"]) - _instant(timing["iopub.execute_input"])).total_seconds()
+        parts[part_of(cell)] += took
+    parts["kernel start and messages"] = seconds - sum(parts.values())
+    return seconds, parts
+
+
+def _instant(stamp: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def part_of(cell) -> str:
+    """What a code cell mostly does, judged by its outputs (and the setup tag)."""
+    if "setup" in cell.metadata.get("tags", []):
+        return "setup"
+    data = [o.get("data", {}) for o in cell.outputs]
+    if any('class="course-chart"' in d.get("text/html", "") for d in data):
+        return "charts"
+    if any("application/vnd.jupyter.widget-view+json" in d for d in data):
+        return "quizzes" if "quiz(" in cell.source else "other widgets"
+    return "other cells"
 
 
 def import_ms(repeats: int) -> float:
@@ -71,20 +105,29 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as scratch:
         floor_path = Path(scratch) / "floor.ipynb"
-        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)],
+        floor_cell = nbformat.v4.new_code_cell(FLOOR_SOURCE, metadata={"tags": ["setup"]})
+        nbformat.write(nbformat.v4.new_notebook(cells=[floor_cell],
                                                 metadata={"kernelspec": {"name": "python3",
                                                                          "display_name": "Python 3"}}), floor_path)
         run_all_seconds(floor_path, 1)  # warm the disk cache so the first measured run is not penalised
         # Interleaved rounds: each round times the floor and then every notebook, and each ratio is taken
         # within its round, so a machine that speeds up or slows down during the run does not skew it.
         floors, seconds, ratios = [], {p: [] for p in notebooks}, {p: [] for p in notebooks}
+        parts = {p: {part: [] for part in PARTS} for p in [floor_path, *notebooks]}
         for _ in range(args.repeats):
-            floor_round = run_all_seconds(floor_path, 1)
+            floor_round, floor_parts = run_all(floor_path)
             floors.append(floor_round)
+            for part, took in floor_parts.items():
+                parts[floor_path][part].append(took)
             for path in notebooks:
-                took = run_all_seconds(path, 1)
+                took, its_parts = run_all(path)
                 seconds[path].append(took)
                 ratios[path].append(took / floor_round)
+                for part, part_took in its_parts.items():
+                    parts[path][part].append(part_took)
+        where = {("floor" if path == floor_path else path.name): {part: round(statistics.median(v), 2)
+                                                                   for part, v in by_part.items()}
+                 for path, by_part in parts.items()}
     floor = statistics.median(floors)
     rows = []
     for path in notebooks:
@@ -115,9 +158,17 @@ def main() -> int:
         ratio = f"{row['ratio']:.2f}x" if row["ratio"] is not None else ""
         print(f"{row['measure']:<48} {row['value']:>7} {row['unit']:<2}{ratio:>6}  {row['target']:<18} "
               f"{'yes' if row['ok'] else 'NO'}")
+    print("\nWhere the Run-All time goes, in seconds (medians). widgets: cells showing widgets other than a quiz;"
+          "\ncells: every other cell; kernel: kernel start and the messages between cells. The floor's one cell"
+          "\nis its setup.")
+    print(f"{'notebook':<32}" + "".join(f"{part.split()[-1] if part.startswith('other') else part.split()[0]:>9}"
+                                        for part in PARTS))
+    for name, by_part in where.items():
+        print(f"{name:<32}" + "".join(f"{by_part[part]:>9.2f}" for part in PARTS))
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    (results / "latest.json").write_text(json.dumps({"floor_seconds": round(floor, 3), "rows": rows}, indent=1))
+    (results / "latest.json").write_text(json.dumps({"floor_seconds": round(floor, 3), "rows": rows,
+                                                     "where_the_time_goes": where}, indent=1))
     return 0
 
 
