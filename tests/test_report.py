@@ -14,3 +14,23 @@ def test_the_report_counts_every_lesson_question_and_table():
     for section in ("## Lessons", "## Exercises", "## Data", "## Benchmarks"):
         assert section in text
     assert "| sources |" in text and "| glossary |" in text
+
+
+def test_the_report_shows_the_latest_benchmark_and_where_its_time_goes(tmp_path, monkeypatch):
+    import json
+
+    from twopowers import report as report_module
+
+    results = tmp_path / "bench" / "results"
+    results.mkdir(parents=True)
+    (results / "latest.json").write_text(json.dumps({
+        "floor_seconds": 2.2,
+        "rows": [{"measure": "Run-All 06_the_stakes.ipynb", "value": 3.5, "unit": "s", "ratio": 1.58,
+                  "target": "<= 1.3x floor", "ok": False}],
+        "where_the_time_goes": {"floor": {"setup": 1.08, "charts": 0.0},
+                                "06_the_stakes.ipynb": {"setup": 1.17, "charts": 0.49}}}))
+    monkeypatch.setattr(report_module, "course_root", lambda: tmp_path)
+    lines = report_module.bench_lines()
+    assert "| Run-All 06_the_stakes.ipynb | 3.5 s | 1.58x | <= 1.3x floor | **no** |" in lines
+    assert "| notebook | setup | charts |" in lines
+    assert "| 06_the_stakes.ipynb | 1.17 | 0.49 |" in lines

@@ -87,6 +87,14 @@ def bench_lines() -> list[str]:
                   *_table(["measure", "value", "ratio", "target", "met"],
                           [[r["measure"], f"{r['value']} {r['unit']}", "" if r["ratio"] is None else
                             f"{r['ratio']}x", r["target"], "yes" if r["ok"] else "**no**"] for r in data["rows"]])]
+        where = data.get("where_the_time_goes")
+        if where:
+            parts = list(next(iter(where.values())))
+            lines += ["", "Where each Run-All's time goes, in seconds (medians): the setup cell, cells that show a "
+                      "chart, a quiz or another widget, all other cells, and the kernel's start with the messages "
+                      "between cells.", "",
+                      *_table(["notebook", *parts], [[name, *(f"{by_part[p]:.2f}" for p in parts)]
+                                                     for name, by_part in where.items()])]
     else:
         lines.append("No benchmark results yet: run `python3 course.py bench`.")
     grading = results / "grading.json"
