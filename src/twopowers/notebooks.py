@@ -48,17 +48,26 @@ def fresh_learner():
 
 
 def execute(path: Path, timeout: int = 300):
-    """Run a notebook top to bottom in a fresh kernel; returns (notebook, seconds)."""
+    """Run a notebook top to bottom in a fresh kernel; returns (notebook, seconds).
+
+    Where the system has them (not on Windows), the kernel talks over Unix sockets in a private temporary
+    folder: no TCP port can be taken by another program between being chosen and being bound, and nothing
+    listens on the network.
+    """
     import nbformat
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    started = time.perf_counter()
-    client.execute()
-    return nb, time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as sockets:
+        sockets_here = {} if os.name == "nt" else {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}
+        manager = AsyncKernelManager(kernel_name="python3", connection_file=str(Path(sockets) / "kernel.json"),
+                                     **sockets_here)
+        client = NotebookClient(nb, km=manager, timeout=timeout, resources={"metadata": {"path": str(path.parent)}})
+        started = time.perf_counter()
+        client.execute()
+        return nb, time.perf_counter() - started
 
 
 def refresh(paths: list[Path]) -> int:
