@@ -47,12 +47,12 @@ def fresh_learner():
                     os.environ[key] = value
 
 
-def execute(path: Path, timeout: int = 300):
+def execute(path: Path, timeout: int = 300, unix_sockets: bool = True):
     """Run a notebook top to bottom in a fresh kernel; returns (notebook, seconds).
 
-    Where the system has them (not on Windows), the kernel talks over Unix sockets in a private temporary
+    With ``unix_sockets`` (not on Windows), the kernel talks over Unix sockets in a private temporary
     folder: no TCP port can be taken by another program between being chosen and being bound, and nothing
-    listens on the network.
+    listens on the network. Without, it uses TCP on localhost, as JupyterLab does.
     """
     import nbformat
     from jupyter_client.manager import AsyncKernelManager
@@ -61,7 +61,8 @@ def execute(path: Path, timeout: int = 300):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as sockets:
-        sockets_here = {} if os.name == "nt" else {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}
+        sockets_here = {"transport": "ipc", "ip": str(Path(sockets) / "kernel")} \
+            if unix_sockets and os.name != "nt" else {}
         manager = AsyncKernelManager(kernel_name="python3", connection_file=str(Path(sockets) / "kernel.json"),
                                      **sockets_here)
         client = NotebookClient(nb, km=manager, timeout=timeout, resources={"metadata": {"path": str(path.parent)}})
