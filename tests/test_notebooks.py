@@ -24,3 +24,23 @@ def test_refresh_reruns_a_notebook_as_a_new_learner_and_strips_editor_noise(tmp_
     assert done.cells[0].metadata == {"tags": ["setup"]}
     assert "refreshed" in capsys.readouterr().out
     assert not (tmp_path / "my-real-progress").exists()
+
+
+def test_each_kernel_that_refresh_starts_is_shut_down(tmp_path, monkeypatch):
+    from jupyter_client.manager import AsyncKernelManager
+
+    stopped = []
+    original = AsyncKernelManager.shutdown_kernel
+
+    async def spy(self, *args, **kwargs):
+        stopped.append(self.connection_file)
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncKernelManager, "shutdown_kernel", spy)
+    paths = [tmp_path / "a.ipynb", tmp_path / "b.ipynb"]
+    for path in paths:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        nbformat.write(nb, path)
+    refresh(paths)
+    assert len(set(stopped)) == 2, "a kernel left running would hold its memory until the command ends"

@@ -47,12 +47,12 @@ def fresh_learner():
                     os.environ[key] = value
 
 
-def execute(path: Path, timeout: int = 300, unix_sockets: bool = True):
-    """Run a notebook top to bottom in a fresh kernel; returns (notebook, seconds).
+def execute(path: Path, timeout: int = 300):
+    """Run a notebook top to bottom in a fresh kernel, then shut the kernel down; returns (notebook, seconds).
 
-    With ``unix_sockets`` (not on Windows), the kernel talks over Unix sockets in a private temporary
+    Where the system has them (not on Windows), the kernel talks over Unix sockets in a private temporary
     folder: no TCP port can be taken by another program between being chosen and being bound, and nothing
-    listens on the network. Without, it uses TCP on localhost, as JupyterLab does.
+    listens on the network.
     """
     import nbformat
     from jupyter_client.manager import AsyncKernelManager
@@ -61,13 +61,12 @@ def execute(path: Path, timeout: int = 300, unix_sockets: bool = True):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as sockets:
-        sockets_here = {"transport": "ipc", "ip": str(Path(sockets) / "kernel")} \
-            if unix_sockets and os.name != "nt" else {}
+        sockets_here = {} if os.name == "nt" else {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}
         manager = AsyncKernelManager(kernel_name="python3", connection_file=str(Path(sockets) / "kernel.json"),
                                      **sockets_here)
         client = NotebookClient(nb, km=manager, timeout=timeout, resources={"metadata": {"path": str(path.parent)}})
         started = time.perf_counter()
-        client.execute()
+        client.execute(cleanup_kc=True)  # the client shuts the kernel down (it would not, with our manager)
         return nb, time.perf_counter() - started
 
 
