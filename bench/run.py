@@ -11,7 +11,7 @@ Measured in one run, as ratios (or in-page times) so that they mean the same on 
     stage run serially. Target: at most 0.65.
 Each figure is the median of several interleaved rounds. They are reported, not enforced as timed tests.
 A second table splits each notebook's Run-All into its parts (setup cell, charts, quizzes, other widgets,
-other cells, and kernel start with the messages between cells), so a miss can be traced to its cause.
+other cells, and the kernel's start, the messages between cells and its shutdown), so a miss can be traced.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 
+from twopowers.charts import is_chart
 from twopowers.data import notebooks_dir
 from twopowers.notebooks import execute, fresh_learner
 
@@ -40,6 +41,7 @@ IMPORT_PROBE = ("import time, pandas, ipywidgets\n"
 
 
 PARTS = ("setup", "charts", "quizzes", "other widgets", "other cells", "kernel start and messages")
+SHORT = {"other widgets": "widgets", "other cells": "cells", "kernel start and messages": "kernel"}
 
 
 def run_all_seconds(path: Path, repeats: int) -> float:
@@ -71,10 +73,9 @@ def part_of(cell) -> str:
     """What a code cell mostly does, judged by its outputs (and the setup tag)."""
     if "setup" in cell.metadata.get("tags", []):
         return "setup"
-    data = [o.get("data", {}) for o in cell.outputs]
-    if any('class="course-chart"' in d.get("text/html", "") for d in data):
+    if any(is_chart(o) for o in cell.outputs):
         return "charts"
-    if any("application/vnd.jupyter.widget-view+json" in d for d in data):
+    if any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs):
         return "quizzes" if "quiz(" in cell.source else "other widgets"
     return "other cells"
 
@@ -159,10 +160,9 @@ def main() -> int:
         print(f"{row['measure']:<48} {row['value']:>7} {row['unit']:<2}{ratio:>6}  {row['target']:<18} "
               f"{'yes' if row['ok'] else 'NO'}")
     print("\nWhere the Run-All time goes, in seconds (medians). widgets: cells showing widgets other than a quiz;"
-          "\ncells: every other cell; kernel: kernel start and the messages between cells. The floor's one cell"
-          "\nis its setup.")
-    print(f"{'notebook':<32}" + "".join(f"{part.split()[-1] if part.startswith('other') else part.split()[0]:>9}"
-                                        for part in PARTS))
+          "\ncells: every other cell; kernel: the kernel's start and shutdown, and the messages between cells."
+          "\nThe floor's one cell is its setup.")
+    print(f"{'notebook':<32}" + "".join(f"{SHORT.get(part, part):>9}" for part in PARTS))
     for name, by_part in where.items():
         print(f"{name:<32}" + "".join(f"{by_part[part]:>9.2f}" for part in PARTS))
     results = HERE / "results"

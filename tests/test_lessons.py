@@ -5,6 +5,7 @@ from collections import Counter
 import nbformat
 import pytest
 
+from twopowers.charts import is_chart
 from twopowers.data import notebooks_dir, quiz_path, table
 from twopowers.lessons import ALL_PARAGRAPHS, cited_paragraphs, lesson_notebooks, markdown, minutes, prose, quiz_file
 
@@ -53,7 +54,7 @@ def test_every_chart_is_finished_with_labels_and_a_text_description(path):
             continue
         assert not [o for o in cell.outputs if "image/png" in o.get("data", {})], \
             "a chart without alternative text: end it with finish(ax, description)"
-        images = [o for o in cell.outputs if 'class="course-chart"' in o.get("data", {}).get("text/html", "")]
+        images = [o for o in cell.outputs if is_chart(o)]
         if images:
             charts += 1
             if cell.source.strip() != "show_progress()":  # the course's own progress chart labels itself

@@ -12,6 +12,7 @@ from .errors import CourseError, friendly_errors
 
 # Okabe & Ito's palette, distinguishable with the common forms of colour blindness
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+CHART_CLASS = "course-chart"  # the CSS class of every chart image the course shows
 STANCE_COLOURS = {"leave": "#D55E00", "leave-later": "#E69F00", "conditional": "#F0E442", "stay": "#0072B2",
                   "neither-power": "#009E73", "unclear": "#999999"}
 
@@ -39,6 +40,11 @@ def show(fig, description: str) -> None:
     plt.close(fig)
 
 
+def is_chart(output) -> bool:
+    """Whether a stored notebook output is a chart shown by show() or finish()."""
+    return f'class="{CHART_CLASS}"' in output.get("data", {}).get("text/html", "")
+
+
 def image_html(fig, description: str) -> str:
     """A matplotlib Figure as an <img> that carries its text description as alternative text.
 
@@ -51,7 +57,7 @@ def image_html(fig, description: str) -> str:
 
     svg = _svg(fig)
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return (f'<img class="course-chart" src="data:image/svg+xml;base64,{data}" alt="{html.escape(description)}" '
+    return (f'<img class="{CHART_CLASS}" src="data:image/svg+xml;base64,{data}" alt="{html.escape(description)}" '
             'style="max-width:100%;height:auto;background:#fff">')
 
 

@@ -61,9 +61,9 @@ def execute(path: Path, timeout: int = 300):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as sockets:
-        sockets_here = {} if os.name == "nt" else {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}
+        unix_sockets = {} if os.name == "nt" else {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}
         manager = AsyncKernelManager(kernel_name="python3", connection_file=str(Path(sockets) / "kernel.json"),
-                                     **sockets_here)
+                                     **unix_sockets)
         client = NotebookClient(nb, km=manager, timeout=timeout, resources={"metadata": {"path": str(path.parent)}})
         started = time.perf_counter()
         client.execute(cleanup_kc=True)  # the client shuts the kernel down (it would not, with our manager)

@@ -91,8 +91,8 @@ def bench_lines() -> list[str]:
         if where:
             parts = list(next(iter(where.values())))
             lines += ["", "Where each Run-All's time goes, in seconds (medians): the setup cell, cells that show a "
-                      "chart, a quiz or another widget, all other cells, and the kernel's start with the messages "
-                      "between cells.", "",
+                      "chart, a quiz or another widget, all other cells, and the kernel's start and shutdown with "
+                      "the messages between cells.", "",
                       *_table(["notebook", *parts], [[name, *(f"{by_part[p]:.2f}" for p in parts)]
                                                      for name, by_part in where.items()])]
     else:

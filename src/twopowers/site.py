@@ -12,6 +12,7 @@ import html
 import re
 from pathlib import Path
 
+from .charts import CHART_CLASS
 from .data import course_root, notebooks_dir, package, table
 
 DESCRIPTION = re.compile(r"Text description:\s*(.+)")
@@ -77,7 +78,7 @@ def render_notebook(path: Path, pages: list[tuple[str, str]], index: int) -> str
     body, _ = exporter.from_notebook_node(nb)
     soup = BeautifulSoup(body, features="html.parser")
     descriptions = iter(chart_descriptions(nb))
-    for image in soup.select(".jp-OutputArea-output img:not(.course-chart)"):  # course charts carry their own
+    for image in soup.select(f".jp-OutputArea-output img:not(.{CHART_CLASS})"):  # course charts carry their own
         image["alt"] = next(descriptions, "") or image.get("alt", "")
     for link in soup.select("a[href]"):
         link["href"] = re.sub(r"^(\d\d_[\w-]+)\.ipynb(#.*)?$", r"\1.html\2", link["href"])
