@@ -2,14 +2,20 @@
 a blank submission; a run resumes without regrading or duplicating; written answers merge back."""
 import csv
 import json
+import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from twopowers.assignments import exercise_path, solution_notebooks
-from twopowers.gradebook import discover, grade_class, merge_written
+from twopowers import charts
+from twopowers.assignments import WRITE_HERE, exercise_path, solution_notebooks
+from twopowers.cli import main
+from twopowers.errors import CourseError
+from twopowers.gradebook import discover, feedback_names, grade_class, merge_written, plans_for, slug, write_outputs
 from twopowers.sandbox import detect
 
 SOLUTION = next((p for p in solution_notebooks() if p.parent.name == "ex04_the_vote_in_numbers"), None)
@@ -61,6 +67,38 @@ def rows_by_student(out: Path) -> dict[str, list[dict]]:
 
 def auto_points(rows) -> float:
     return sum(float(r["points"]) for r in rows if r["question"] != "q4")
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def saved_result(out: Path, student: str, points=(2, 2, 2), written=WRITE_HERE, exercise=EXERCISE) -> None:
+    """A graded submission as grade_class saves it, without running a kernel: points for q1-q3 (of 2 each)
+    and the text of the written answer q4."""
+    rows = [{"student": student, "exercise": exercise, "question": f"q{n}", "points": float(p), "max_points": 2.0,
+             "status": "passed" if p == 2 else "failed", "message": ""} for n, p in enumerate(points, 1)]
+    result = {"student": student, "exercise": exercise, "file": f"{exercise}.ipynb", "answers": {},
+              "run": {"state": "ok"}, "written": {"q4": written}, "rows": rows}
+    (out / "results").mkdir(parents=True, exist_ok=True)
+    (out / "results" / f"{slug(student)}__{exercise}.json").write_text(json.dumps(result), encoding="utf-8")
+
+
+def type_points(out: Path, marks: dict[str, str]) -> None:
+    """The instructor types points in written_answers.csv, by student."""
+    rows = read_csv(out / "written_answers.csv")
+    for row in rows:
+        row["points"] = marks.get(row["student"], row["points"])
+    with open(out / "written_answers.csv", "w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def plans():
+    return plans_for({EXERCISE: SOLUTION})
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +229,9 @@ def test_the_report_and_summary_cover_the_class(hostile_class):
     assert "<img" in report and 'alt="Histogram of' in report and "q1" in report
     with open(out / "summary.csv", encoding="utf-8") as stream:
         summary = {r["student"]: r for r in csv.DictReader(stream)}
-    assert float(summary["right"]["total"]) == 6.0 and float(summary["blank"]["total"]) == 0.0
+    assert float(summary["right"]["total_points"]) == 6.0 and float(summary["blank"]["total_points"]) == 0.0
+    sheet = {r["student"]: r["answer"] for r in read_csv(out / "written_answers.csv")}
+    assert sheet["blank"] == "(no answer)", "the exercise's own placeholder is no answer"
 
 
 def test_the_sandbox_says_what_protects_the_run():
@@ -243,7 +283,9 @@ def test_written_answers_merge_back_and_bad_points_are_reported_not_lost(tmp_pat
     nb = blank()
     answer_cell(nb, "q4").source = "No: 170 is more than half of 329."
     save(folder, "ana", nb)
-    save(folder, "ben", blank())
+    nb = blank()
+    answer_cell(nb, "q4").source = "Yes."
+    save(folder, "ben", nb)
     grade_class(folder, out, **FAST)
     sheet = out / "written_answers.csv"
     with open(sheet, encoding="utf-8") as stream:
@@ -267,3 +309,120 @@ def test_written_answers_merge_back_and_bad_points_are_reported_not_lost(tmp_pat
     assert kept == {"ana": "2", "ben": "five"}, "what the instructor typed is kept, even when it is unusable"
     grade_class(folder, out, **FAST)  # grading again keeps the instructor's marks
     assert next(r for r in rows_by_student(out)["ana"] if r["question"] == "q4")["points"] == "2.0"
+
+
+# ----- what a teacher reads: results folder, summary, report, written answers, feedback names ----------------
+def test_results_are_ignored_by_git_and_the_run_says_where_they_are(tmp_path, monkeypatch, capsys):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo, folder = tmp_path / "checkout", tmp_path / "submissions"
+    save(folder, "ana", blank())
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    monkeypatch.chdir(repo)  # the default --out is grading-results in the current folder
+    assert main(["grade", str(folder), "--workers", "1", "--cell-timeout", "4", "--memory-mb", "1024"]) == 0
+    out = repo.resolve() / "grading-results"
+    printed = capsys.readouterr().out
+    assert f"are in {out}\n" in printed and f"Open first: {out / 'report.html'}" in printed
+    assert (out / "report.html").exists() and (out / "feedback" / "ana.html").exists()
+    git_status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=repo,
+                                capture_output=True, text=True, check=True).stdout
+    assert git_status == "", "git sees the grading results"
+    assert main(["grade", "--merge-written"]) == 0, "--merge-written finds the same folder"
+    assert f"are in {out}\n" in capsys.readouterr().out
+    assert main(["grade", "--merge-written", "elsewhere", "--out", "grading-results"]) == 2
+    assert "give it once" in capsys.readouterr().err
+
+
+def test_results_never_go_among_other_files(tmp_path):
+    folder, notes = tmp_path / "submissions", tmp_path / "my-marks"
+    save(folder, "ana", blank())
+    notes.mkdir()
+    (notes / "gradebook.csv").write_text("my own marks", encoding="utf-8")
+    with pytest.raises(CourseError, match="already holds other files"):
+        grade_class(folder, notes, **FAST)
+    assert [p.name for p in notes.iterdir()] == ["gradebook.csv"]
+    assert (notes / "gradebook.csv").read_text(encoding="utf-8") == "my own marks"
+
+
+def test_the_summary_gives_each_exercise_its_maximum_and_what_awaits_hand_grading(tmp_path, plans):
+    out = tmp_path / "out"
+    saved_result(out, "ana", (2, 2, 2), written="No: 170 is more than half of 329.")
+    saved_result(out, "ben", (2, 0, 0))  # q4 left as the exercise gave it
+    saved_result(out, "ben", (2, 2), exercise="ex01_reading_the_article")  # only ben handed in exercise 01
+    write_outputs(out, plans)
+    summary = {r["student"]: r for r in read_csv(out / "summary.csv")}
+    assert list(summary["ana"]) == ["student", "ex01_reading_the_article_points", "ex01_reading_the_article_max",
+                                    f"{EXERCISE}_points", f"{EXERCISE}_max", "total_points", "total_max",
+                                    "points_awaiting_hand_grading"]
+    columns = [f"{EXERCISE}_points", f"{EXERCISE}_max", "ex01_reading_the_article_points",
+               "ex01_reading_the_article_max", "total_points", "total_max", "points_awaiting_hand_grading"]
+    assert [summary["ana"][c] for c in columns] == ["6", "8", "0", "4", "6", "12", "2"]
+    assert [summary["ben"][c] for c in columns] == ["2", "8", "4", "4", "6", "12", "0"]
+    type_points(out, {"ana": "1.5"})
+    write_outputs(out, plans)  # as --merge-written does
+    summary = {r["student"]: r for r in read_csv(out / "summary.csv")}
+    assert [summary["ana"][c] for c in ("total_points", "total_max", "points_awaiting_hand_grading")] == \
+        ["7.5", "12", "0"]
+
+
+def test_the_report_counts_whole_students_and_says_which_questions_await_hand_grading(tmp_path, plans, monkeypatch):
+    drawn, draw = [], charts.image_html
+    monkeypatch.setattr(charts, "image_html", lambda fig, alt: drawn.append((fig, alt)) or draw(fig, alt))
+    out = tmp_path / "out"
+    for student, points in (("ana", (2, 2, 2)), ("ben", (2, 2, 0)), ("cy", (0, 0, 0))):
+        saved_result(out, student, points, written="An answer to grade.")
+    write_outputs(out, plans)
+    (fig, alt), = drawn
+    histogram, bars = fig.axes
+    low, high = histogram.get_ylim()
+    ticks = [t for t in histogram.get_yticks() if low <= t <= high]
+    assert len(ticks) >= 2 and all(t == int(t) for t in ticks), f"students counted in fractions: {ticks}"
+    assert [t.get_text() for t in bars.get_yticklabels()] == [f"{EXERCISE} q{n}" for n in (1, 2, 3)]
+    assert f"not drawn, awaiting hand grading: {EXERCISE} q4" in alt and f"{EXERCISE} q3 (33 %)" in alt
+    report = (out / "report.html").read_text(encoding="utf-8")
+    cell = re.search(rf"<tr><td>{EXERCISE} q4</td><td>([^<]*)</td>", report).group(1)
+    assert cell == "awaiting hand grading (3 of 3)"
+    type_points(out, {"ana": "2", "ben": "2", "cy": "0"})
+    write_outputs(out, plans)
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert re.search(rf"<tr><td>{EXERCISE} q4</td><td>67 %</td>", report), "graded by hand, it has its share"
+    assert [t.get_text() for t in drawn[-1][0].axes[1].get_yticklabels()][-1] == f"{EXERCISE} q4"
+
+
+def test_an_untouched_placeholder_is_no_answer_and_a_written_answer_is_kept(tmp_path, plans):
+    out = tmp_path / "out"
+    saved_result(out, "ana", written=f"  {WRITE_HERE}\n\n")
+    saved_result(out, "ben", written=f"{WRITE_HERE} No: 170 is more than half of 329.")
+    saved_result(out, "cy", written="")
+    write_outputs(out, plans)
+    sheet = {r["student"]: r["answer"] for r in read_csv(out / "written_answers.csv")}
+    assert sheet == {"ana": "(no answer)", "ben": f"{WRITE_HERE} No: 170 is more than half of 329.",
+                     "cy": "(no answer)"}
+    q4 = {s: next(r for r in rows if r["question"] == "q4") for s, rows in rows_by_student(out).items()}
+    assert [(q4[s]["points"], q4[s]["status"]) for s in ("ana", "ben", "cy")] == [
+        ("0.0", "not answered"), ("0.0", "awaiting hand grading"), ("0.0", "not answered")]
+    type_points(out, {"ana": "1"})  # say the learner wrote the answer in another cell: the teacher's points win
+    write_outputs(out, plans)
+    ana = next(r for r in rows_by_student(out)["ana"] if r["question"] == "q4")
+    assert (ana["points"], ana["status"]) == ("1.0", "graded by hand")
+
+
+def test_feedback_pages_are_named_after_the_students_and_colliding_names_stay_apart(tmp_path, plans):
+    out = tmp_path / "out"
+    students = ["Zoë Ñúñez-李", "bo", "ana", "Ana", "li/wei"]
+    for student in students:
+        saved_result(out, student)
+    (out / "feedback").mkdir()
+    (out / "feedback" / "bo-6a7b2c.html").write_text("an old page")  # as an earlier version named it
+    write_outputs(out, plans)
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (out / "feedback").iterdir()}
+    assert {"Zoë Ñúñez-李.html", "bo.html"} < set(pages), sorted(pages)
+    hashed = sorted(n for n in pages if n not in {"Zoë Ñúñez-李.html", "bo.html"})
+    assert len(hashed) == 3 and all(re.fullmatch(r"(ana|Ana|li-wei)-[0-9a-f]{6}\.html", n) for n in hashed), hashed
+    heading = {n: re.search("<h1>Feedback for (.*?)</h1>", page).group(1) for n, page in pages.items()}
+    assert sorted(heading.values()) == sorted(["Zoë Ñúñez-李", "bo", "ana", "Ana", "li/wei"])
+    assert all(n.startswith(h.replace("/", "-")) for n, h in heading.items())
+    assert "bo-6a7b2c.html" not in pages, "a page from an earlier run is not left to be handed out"
+    same_on_some_disks = feedback_names(["Zoe\u0308", "Zo\u00eb", "CON"])  # two spellings of Zoë; a Windows name
+    assert all(re.fullmatch(r"(Zoe\u0308|Zo\u00eb|CON)-[0-9a-f]{6}\.html", n) for n in same_on_some_disks.values())

@@ -1,17 +1,28 @@
 """Grade a whole class in one command, in parallel, and write the gradebook, feedback and a class report.
 
     python3 course.py grade SUBMISSIONS [--out grading-results] [--workers N] [--cell-timeout 10]
-    python3 course.py grade --merge-written grading-results     (after filling in written_answers.csv)
+    python3 course.py grade --merge-written [--out grading-results]   (after filling in written_answers.csv)
 
 SUBMISSIONS is a folder (or a .zip of one) laid out as ``<student>/<exercise>.ipynb`` or
 ``<student>_<exercise>.ipynb``; exercise names come from solutions/, so a student id may contain ``_``.
 
+The results folder (``--out``, by default ``grading-results`` in the current folder) must be new, empty or
+an earlier results folder: the grader never writes among other files. It holds a ``.gitignore`` that
+ignores everything in it, so learners' names and answers never show in ``git status``, wherever it is.
+The command ends by printing the folder's absolute path and the file to open first (report.html).
+
 Written to the results folder:
+  report.html           the class: a histogram of totals and each question's share of full points
+                        (a question still awaiting hand grading says so, and is not drawn)
+  summary.csv           one row per student: <exercise>_points and <exercise>_max for each exercise,
+                        total_points, total_max, and points_awaiting_hand_grading
   gradebook.csv         one row per student and question: points, max_points, status, message
-  summary.csv           one row per student: points per exercise and the total
-  feedback/<id>.html    for each student: their answers, points and the public checks' messages
-  report.html           the class: a histogram of totals and each question's pass rate
-  written_answers.csv   the answers graded by hand: fill in `points` (and `comment`), then --merge-written
+  feedback/<student>.html  for each student (the name made file-safe; a short hash is added only if it had to
+                        change or two students would share a file): their answers, points and the public
+                        checks' messages; rewritten on every run
+  written_answers.csv   the answers graded by hand: fill in `points` (and `comment`), then --merge-written.
+                        An answer cell left empty or as the exercise gave it shows "(no answer)" and
+                        counts 0 (status "not answered") unless you type points for it
   results/*.json        one file per graded submission, written atomically as it finishes: a run that
                         was interrupted resumes where it stopped when started again
 """
@@ -27,12 +38,14 @@ import shutil
 import sys
 import tempfile
 import time
+import unicodedata
 import zipfile
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .assignments import solution_notebooks, solutions_dir
+from .assignments import WRITE_HERE, solution_notebooks, solutions_dir
 from .errors import CourseError
 from .grading import CELL_TIMEOUT, Question, Row, answer_names, load_values, questions, run_and_export, score_run
 from .sandbox import MEMORY_MB, child_environment, detect, fingerprint, wrapper
@@ -41,6 +54,12 @@ NOTEBOOK_LIMIT = 180  # seconds for a whole notebook
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 MAX_ZIP_BYTES = 1024 * 1024 * 1024
 WRITTEN_FIELDS = ["student", "exercise", "question", "max_points", "points", "comment", "prompt", "answer"]
+DEFAULT_OUT = "grading-results"
+IGNORE_EVERYTHING = ("# Grading results hold learners' names and answers: git ignores everything here.\n"
+                     "*\n")
+AWAITING, NOT_ANSWERED, NO_ANSWER = "awaiting hand grading", "not answered", "(no answer)"
+NOT_FILE_SAFE = set('<>:"/\\|?*')
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10))}
 
 
 @dataclass
@@ -55,9 +74,29 @@ class Submission:
 
 
 def slug(name: str) -> str:
-    """A file-name-safe id for a student (any script kept readable), unique by a short hash."""
+    """A file-name-safe id for a student's saved results (any script kept readable), unique by a short hash."""
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in name).strip("-")[:40] or "student"
-    return f"{safe}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}"
+    return f"{safe}-{_short_hash(name)}"
+
+
+def _short_hash(name: str) -> str:
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:6]
+
+
+def feedback_names(students) -> dict[str, str]:
+    """Each student's feedback file: ``<student>.html``, the name made file-safe with every script's letters
+    kept. A short hash of the name is added only when the safe name differs from the name, or when two
+    students would get the same file (also on a disk that ignores case or Unicode normalisation)."""
+    safe = {s: "".join("-" if c in NOT_FILE_SAFE or not c.isprintable() else c for c in s)[:60].strip(" .")
+            for s in students}
+    same_file = Counter(unicodedata.normalize("NFC", v).casefold() for v in safe.values())
+    names = {}
+    for student, name in safe.items():
+        alone = same_file[unicodedata.normalize("NFC", name).casefold()] == 1
+        if name != student or not alone or name.split(".")[0].upper() in WINDOWS_RESERVED:
+            name = f"{name or 'student'}-{_short_hash(student)}"
+        names[student] = f"{name}.html"
+    return names
 
 
 # ----- finding the submissions ----------------------------------------------------------------------
@@ -133,6 +172,11 @@ def written_answers(nb, written: list[Question]) -> dict[str, str]:
                     None)
         answers[q.grade_id] = cell.source.strip() if cell is not None else "(no answer cell found)"
     return answers
+
+
+def unanswered(text: str) -> bool:
+    """True for a written answer left empty or as the exercise gave it (whitespace aside)."""
+    return " ".join(text.split()) in ("", WRITE_HERE)
 
 
 def grade_one(sub: Submission, plan: dict, options: dict) -> dict:
@@ -222,14 +266,13 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, cell_t
     solutions = {p.parent.name: p for p in solution_notebooks()}
     if not solutions:
         raise CourseError("solutions/ holds no exercise notebook to grade against.")
-    out = Path(out).resolve()
-    (out / "results").mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="twopowers-unzip-") as unzipped:
         root = Path(submissions)
-        if root.is_file() and zipfile.is_zipfile(root):
-            root = unpack(root, Path(unzipped))
-        elif not root.is_dir():
+        if not root.is_dir() and not (root.is_file() and zipfile.is_zipfile(root)):
             raise CourseError(f"{submissions} is neither a folder nor a zip of submissions.")
+        out = results_folder(out, new_run=True)
+        if root.is_file():
+            root = unpack(root, Path(unzipped))
         found, skipped = discover(root, list(solutions))
         plans = plans_for(solutions)
         solutions_hash = fingerprint(solutions_dir())
@@ -249,9 +292,38 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, cell_t
         if todo and not quiet and sys.stderr.isatty():
             print(file=sys.stderr)
     summary = write_outputs(out, plans, skipped)
-    say(f"Wrote {out / 'gradebook.csv'}, summary.csv, report.html, written_answers.csv and "
-        f"{summary['students']} feedback page(s) in {out / 'feedback'}.")
     return {**summary, "sandbox": sandbox.kind, "skipped": skipped}
+
+
+def results_folder(out: Path, new_run: bool = False) -> Path:
+    """The results folder as an absolute path, with a .gitignore that keeps all of it out of git. A new run
+    may use a new or empty folder, or an earlier results folder (to resume); never one with other files."""
+    out = Path(out).resolve()
+    if not (out / "results").is_dir():
+        if not new_run:
+            raise CourseError(f"{out} holds no grading results: run the grade command first "
+                              "(or give the results folder with --out).")
+        if out.exists() and (not out.is_dir() or any(out.iterdir())):
+            raise CourseError(f"{out} already holds other files, and grading results go in a folder of their "
+                              "own (nothing there is overwritten): give a new or empty folder with --out.")
+        (out / "results").mkdir(parents=True, exist_ok=True)
+    if not (out / ".gitignore").exists():
+        (out / ".gitignore").write_text(IGNORE_EVERYTHING, encoding="utf-8")
+    return out
+
+
+def where_to_look(summary: dict) -> str:
+    """What a run printed last: where the results are, which file to open first, and what is left to do."""
+    out = summary["out"]
+    lines = [f"Grading results for {summary['students']} student(s) are in {out}",
+             f"  Open first: {out / 'report.html'} (the class at a glance)",
+             "  Then: summary.csv (totals per student), gradebook.csv (every question), "
+             "feedback/ (one page per student, to give back)"]
+    if summary["awaiting"]:
+        lines.append(f"  {summary['awaiting']} written answer(s) await your points: fill in written_answers.csv, "
+                     f'then run: python3 course.py grade --merge-written --out "{out}"')
+    lines.append("  git ignores this folder (it holds a .gitignore): learners' names and answers stay out of commits.")
+    return "\n".join(lines)
 
 
 def progress(done: int, total: int) -> None:
@@ -327,29 +399,56 @@ def write_outputs(out: Path, plans: dict, skipped: list[str] | None = None) -> d
         for q in plan["written"]:
             key = (result["student"], result["exercise"], q.grade_id)
             mark = marks.get(key)
+            answer = result.get("written", {}).get(q.grade_id, "(not run: see gradebook)")
+            blank = unanswered(answer)
+            status = "graded by hand" if mark else NOT_ANSWERED if blank else AWAITING
+            message = mark["comment"] if mark else "No answer was written in the answer cell." if blank else ""
             rows.append({"student": key[0], "exercise": key[1], "question": q.grade_id,
                          "points": mark["points"] if mark else 0.0, "max_points": q.points,
-                         "status": "graded by hand" if mark else "awaiting hand grading",
-                         "message": (mark or {}).get("comment", "")})
+                         "status": status, "message": message})
             sheet.append({"student": key[0], "exercise": key[1], "question": q.grade_id, "max_points": q.points,
                           "points": typed.get(key, {}).get("points", ""),
                           "comment": typed.get(key, {}).get("comment", ""), "prompt": q.prompt.strip(),
-                          "answer": result.get("written", {}).get(q.grade_id, "(not run: see gradebook)")})
+                          "answer": NO_ANSWER if blank else answer})
     fields = ["student", "exercise", "question", "points", "max_points", "status", "message"]
     _write_csv(out / "gradebook.csv", fields, sorted(rows, key=lambda r: (r["student"], r["exercise"], r["question"])))
     _write_csv(out / "written_answers.csv", WRITTEN_FIELDS, sheet)
+    summary = summary_rows(rows)
     exercises = sorted({r["exercise"] for r in rows})
-    totals = {}
-    for r in rows:
-        student = totals.setdefault(r["student"], {e: 0.0 for e in exercises})
-        student[r["exercise"]] += float(r["points"])
-    _write_csv(out / "summary.csv", ["student", *exercises, "total"],
-               [{"student": s, **t, "total": sum(t.values())} for s, t in sorted(totals.items())])
+    _write_csv(out / "summary.csv", ["student", *(f"{e}_{c}" for e in exercises for c in ("points", "max")),
+                                     "total_points", "total_max", "points_awaiting_hand_grading"], summary)
     write_feedback(out, results, rows)
-    write_report(out, rows, totals, problems + (skipped or []))
+    write_report(out, rows, [float(s["total_points"]) for s in summary], problems + (skipped or []))
     for problem in problems:
         print(problem, file=sys.stderr)
-    return {"students": len(totals), "submissions": len(results), "rows": len(rows), "problems": problems}
+    return {"students": len(summary), "submissions": len(results), "rows": len(rows), "problems": problems,
+            "awaiting": sum(r["status"] == AWAITING for r in rows), "out": Path(out).resolve()}
+
+
+def summary_rows(rows: list[dict]) -> list[dict]:
+    """Per student: points and maximum per exercise, the totals, and the points still to grade by hand. An
+    exercise a student did not hand in counts 0 of its maximum."""
+    got: dict[str, dict[str, list[float]]] = {}
+    for r in rows:
+        cell = got.setdefault(r["student"], {}).setdefault(r["exercise"], [0.0, 0.0, 0.0])
+        cell[0] += float(r["points"])
+        cell[1] += float(r["max_points"])
+        cell[2] += float(r["max_points"]) if r["status"] == AWAITING else 0.0
+    tops = {}
+    for theirs in got.values():
+        for exercise, cell in theirs.items():
+            tops[exercise] = max(tops.get(exercise, 0.0), cell[1])
+    table = []
+    for student, theirs in sorted(got.items()):
+        cells = {e: theirs.get(e, [0.0, top, 0.0]) for e, top in sorted(tops.items())}
+        line = {"student": student}
+        for exercise, (points, top, _) in cells.items():
+            line.update({f"{exercise}_points": f"{points:g}", f"{exercise}_max": f"{top:g}"})
+        line.update(total_points=f"{sum(c[0] for c in cells.values()):g}",
+                    total_max=f"{sum(c[1] for c in cells.values()):g}",
+                    points_awaiting_hand_grading=f"{sum(c[2] for c in cells.values()):g}")
+        table.append(line)
+    return table
 
 
 def _write_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
@@ -361,11 +460,16 @@ def _write_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
 
 
 def write_feedback(out: Path, results: list[dict], rows: list[dict]) -> None:
+    """One page per student, feedback/<student>.html; pages of students no longer in the results go."""
     folder = out / "feedback"
     folder.mkdir(exist_ok=True)
     by_student: dict[str, list[dict]] = {}
     for result in results:
         by_student.setdefault(result["student"], []).append(result)
+    names = feedback_names(by_student)
+    for stale in folder.glob("*.html"):
+        if stale.name not in names.values():
+            stale.unlink()
     for student, theirs in by_student.items():
         parts = [f"<h1>Feedback for {html.escape(student)}</h1>"]
         for result in sorted(theirs, key=lambda r: r["exercise"]):
@@ -388,39 +492,53 @@ def write_feedback(out: Path, results: list[dict], rows: list[dict]) -> None:
                 "content='width=device-width'><title>Feedback</title><style>body{font-family:sans-serif;"
                 "max-width:60em;margin:auto;padding:1em}td,th{border:1px solid #ccc;padding:.3em;"
                 "vertical-align:top}table{border-collapse:collapse}</style>" + "".join(parts) + "</html>")
-        _write_atomic(folder / f"{slug(student)}.html", page)
+        _write_atomic(folder / names[student], page)
 
 
-def write_report(out: Path, rows: list[dict], totals: dict, notes: list[str]) -> None:
+def write_report(out: Path, rows: list[dict], totals: list[float], notes: list[str]) -> None:
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     from .charts import image_html
 
     questions_seen = sorted({(r["exercise"], r["question"]) for r in rows})
-    rates = []
+    rates, waiting = [], []  # (question, share with full points, submissions); (question, awaiting, submissions)
     for exercise, question in questions_seen:
         these = [r for r in rows if r["exercise"] == exercise and r["question"] == question]
+        awaiting = sum(r["status"] == AWAITING for r in these)
         full = sum(1 for r in these if float(r["points"]) >= float(r["max_points"]) > 0)
-        rates.append((f"{exercise} {question}", full / len(these) if these else 0.0, len(these)))
+        if awaiting:
+            waiting.append((f"{exercise} {question}", awaiting, len(these)))
+        else:
+            rates.append((f"{exercise} {question}", full / len(these), len(these)))
     fig = Figure(figsize=(9, 3.5 + 0.25 * len(rates)))
     top, bottom = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1, max(1, len(rates) / 6)]})
-    top.hist([t["total"] if "total" in t else sum(t.values()) for t in totals.values()] or [0], bins=10,
-             color="#0072B2")
-    top.set_title("Total points per student")
+    top.hist(totals, bins=10, color="#0072B2")
+    top.set_ylim(bottom=0)
+    top.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole students
+    top.set_title("Total points per student" + (" (hand grading not finished)" if waiting else ""))
     top.set_xlabel("total points")
     top.set_ylabel("students")
     bottom.barh([r[0] for r in rates], [100 * r[1] for r in rates], color="#E69F00")
     bottom.invert_yaxis()
     bottom.set_xlim(0, 100)
-    bottom.set_title("Share of students with full points, per question")
+    bottom.set_title("Share of students with full points, per question"
+                     + ("\n(questions awaiting hand grading are not drawn)" if waiting else ""))
     bottom.set_xlabel("% of students")
     bottom.set_ylabel("question")
     fig.tight_layout()
     hardest = sorted(rates, key=lambda r: r[1])[:3]
-    alt = (f"Histogram of {len(totals)} students' totals, and bars of each question's pass rate; lowest: "
-           + ", ".join(f"{q} ({100 * p:.0f} %)" for q, p, _ in hardest) + ".")
-    image = image_html(fig, alt)
-    table = "".join(f"<tr><td>{html.escape(q)}</td><td>{100 * p:.0f} %</td><td>{n}</td></tr>" for q, p, n in rates)
+    alt = [f"Histogram of {len(totals)} students' totals, and bars of {len(rates)} questions' share of students "
+           "with full points"]
+    if rates:
+        alt.append("lowest: " + ", ".join(f"{q} ({100 * p:.0f} %)" for q, p, _ in hardest))
+    if waiting:
+        alt.append("not drawn, awaiting hand grading: " + ", ".join(q for q, _, _ in waiting))
+    image = image_html(fig, "; ".join(alt) + ".")
+    cells = {q: (f"{100 * p:.0f} %", n) for q, p, n in rates}
+    cells.update({q: (f"awaiting hand grading ({k} of {n})", n) for q, k, n in waiting})
+    table = "".join(f"<tr><td>{html.escape(q)}</td><td>{cells[q][0]}</td><td>{cells[q][1]}</td></tr>"
+                    for q in sorted(cells))
     notes_html = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     page = ("<!doctype html><html lang='en'><meta charset='utf-8'><title>Class report</title>"
             "<style>body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}td,th{border:1px solid #ccc;"
@@ -434,8 +552,6 @@ def write_report(out: Path, rows: list[dict], totals: dict, notes: list[str]) ->
 
 def merge_written(out: Path) -> dict:
     """Rebuild the gradebook, summary, feedback and report with the points filled in written_answers.csv."""
-    out = Path(out)
-    if not (out / "results").is_dir():
-        raise CourseError(f"{out} holds no grading results: run the grade command first.")
+    out = results_folder(out)
     plans = plans_for({p.parent.name: p for p in solution_notebooks()})
     return write_outputs(out, plans)
