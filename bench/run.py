@@ -102,7 +102,7 @@ def main() -> int:
     parser.add_argument("--skip-nbval", action="store_true", help="leave out the nbval parallel/serial ratio")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/")
     args = parser.parse_args()
-    notebooks = args.notebooks or sorted(notebooks_dir().glob("*.ipynb"))
+    notebooks = args.notebooks or sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
 
     with tempfile.TemporaryDirectory() as scratch:
         floor_path = Path(scratch) / "floor.ipynb"

@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import pytest
 
+from twopowers.citations import numbers
 from twopowers.activities import DecisionRoom, Prediction, Reveal, Written, reveal, saved_predictions
 from twopowers.data import table
 from twopowers.progress import ProgressStore
@@ -117,6 +118,12 @@ def test_the_reveal_stays_hidden_until_a_prediction_is_saved_then_opens(store, q
     assert shown, "saving the predictions opens the reveal"
     assert all(outcome in shown for outcome in questions["outcome"])
     assert "Text description" in shown and 'alt="One bar per prediction' in shown
+    numbered = numbers()
+    for ids in questions["source_ids"]:  # sources as numbered links to the sources page, not raw ids
+        for source in ids:
+            assert f'href="sources.ipynb#cell-id={source}" target="_blank"' in shown
+            assert f">{numbered[source]}</a>" in shown
+    assert "[source:" not in shown
 
 
 def test_predictions_made_in_lesson_08_open_the_reveal_in_lesson_09(store, questions):

@@ -12,7 +12,8 @@ from twopowers.data import notebooks_dir, quiz_path
 from twopowers.notebooks import CELL_METADATA, NOTEBOOK_METADATA
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
+NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))  # the lessons and the generated sources page
+LESSONS = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
 SHARED = ROOT.parent / "shared"
 
 
@@ -101,7 +102,7 @@ def test_notebooks_carry_no_editor_noise(path):
             assert not any(o.output_type == "error" for o in cell.outputs)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_one_hidden_setup_cell_imports_the_package_and_nothing_builds_data_paths(path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -113,7 +114,7 @@ def test_one_hidden_setup_cell_imports_the_package_and_nothing_builds_data_paths
         assert not re.search(r"""["'][^"']*(data/|\.csv|\.yml)""", cell.source), "load data through the package"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_each_notebook_opens_with_question_time_objectives_and_closes_with_key_points(path):
     nb = nbformat.read(path, as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")

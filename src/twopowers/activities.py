@@ -21,6 +21,7 @@ from typing import Callable
 
 import ipywidgets as widgets
 
+from .citations import html_reference, numbers
 from .errors import CourseError, friendly_errors, message_html
 from .progress import ProgressStore, default_store
 
@@ -212,10 +213,11 @@ class Reveal(_Activity):
 
     def show(self) -> None:
         table = comparison(self.store, self.questions)
+        numbered = numbers()
         items = "".join(
             f"<li><b>{html.escape(r['question'])}</b><br>You said: {html.escape(str(r['your prediction']))} "
             f"({r['how sure (%)']} % sure). What happened: <b>{html.escape(r['what happened'])}</b>. "
-            f"{html.escape(r['details'])} <i>[source: {html.escape(r['sources'])}]</i></li>"
+            f"{html.escape(r['details'])} {html_reference(r['sources'].split('; '), numbered)}</li>"
             for r in table.to_dict(orient="records"))
         right = int(table["right?"].sum())
         description = (f"One bar per prediction, as long as how sure you were; green where it came true, orange "

@@ -3,6 +3,8 @@
     python -m twopowers validate [quiz files]   check quiz files against data/quizzes/quiz.schema.json
     python -m twopowers refresh [notebooks]     re-run notebooks as a new learner and save their outputs
     python -m twopowers exercises [--check]     write exercises/ from solutions/ (or only say what drifted)
+    python -m twopowers sources [--check]       renumber the lessons' source references, rewrite their source
+                                                lists and notebooks/sources.ipynb (or only say what drifted)
     python -m twopowers handout [--out DIR]     build the student zip: lessons, exercises, data, package
     python -m twopowers grade SUBMISSIONS       grade a class (see gradebook.py for the options)
     python -m twopowers site [--out DIR]        build the static HTML course (default: site/)
@@ -60,22 +62,41 @@ def exercises(check_only: bool) -> int:
 
 def grade_command(args) -> int:
     from .errors import CourseError
-    from .gradebook import grade_class, merge_written
+    from .gradebook import DEFAULT_OUT, grade_class, merge_written, where_to_look
 
     try:
         if args.merge_written:
-            summary = merge_written(args.out)
-            print(f"Merged the written answers: {summary['students']} student(s) in {args.out / 'gradebook.csv'}.")
-            return 0
-        if args.submissions is None:
+            if args.submissions and args.out and args.submissions.resolve() != args.out.resolve():
+                print("--merge-written reads one results folder: give it once, as --out FOLDER.", file=sys.stderr)
+                return 2
+            summary = merge_written(args.out or args.submissions or Path(DEFAULT_OUT))
+            print("Merged the points typed in written_answers.csv.")
+        elif args.submissions is None:
             print("Give the folder or zip of submissions: python3 course.py grade SUBMISSIONS", file=sys.stderr)
             return 2
-        grade_class(args.submissions, args.out, args.workers, args.cell_timeout, args.notebook_limit,
-                    args.memory_mb)
+        else:
+            summary = grade_class(args.submissions, args.out or Path(DEFAULT_OUT), args.workers, args.cell_timeout,
+                                  args.notebook_limit, args.memory_mb)
     except CourseError as err:
         print(err, file=sys.stderr)
         return 1
+    print(where_to_look(summary))
     return 0
+
+
+def sources(check_only: bool) -> int:
+    from .citations import update_all
+    from .errors import CourseError
+
+    try:
+        changed = update_all(write=not check_only)
+    except CourseError as err:
+        print(err, file=sys.stderr)
+        return 1
+    for path in changed:
+        print(f"{'out of date' if check_only else 'wrote'} {path}")
+    print(f"{len(changed)} notebook(s) {'out of date: run python3 course.py sources' if check_only else 'rewritten'}.")
+    return 1 if check_only and changed else 0
 
 
 def skip_uri_grammar() -> None:
@@ -96,18 +117,21 @@ def main(argv: list[str] | None = None) -> int:
     again.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: all of notebooks/)")
     make = commands.add_parser("exercises", help="write the learners' exercises/ from solutions/")
     make.add_argument("--check", action="store_true", help="write nothing; fail if exercises/ has drifted")
+    numbered = commands.add_parser("sources", help="renumber source references; rewrite the sources page")
+    numbered.add_argument("--check", action="store_true", help="write nothing; fail if anything is out of date")
     out = commands.add_parser("handout", help="build the student hand-out zip (no solutions inside)")
     out.add_argument("--out", type=Path, default=None, help="folder for the zip (default: dist/)")
     grade = commands.add_parser("grade", help="grade a folder or zip of submissions with the solutions")
     grade.add_argument("submissions", nargs="?", type=Path, help="<student>/<exercise>.ipynb or "
                                                                   "<student>_<exercise>.ipynb, or a zip of them")
-    grade.add_argument("--out", type=Path, default=Path("grading-results"), help="results folder")
+    grade.add_argument("--out", type=Path, default=None,
+                       help="results folder (default: grading-results in the current folder; git ignores it)")
     grade.add_argument("--workers", type=int, default=None, help="parallel kernels (default: one per core)")
     grade.add_argument("--cell-timeout", type=int, default=10, help="seconds per cell (default 10)")
     grade.add_argument("--notebook-limit", type=int, default=180, help="seconds per notebook (default 180)")
     grade.add_argument("--memory-mb", type=int, default=1536, help="memory per kernel (default 1536 MB)")
     grade.add_argument("--merge-written", action="store_true",
-                       help="merge the points filled in OUT/written_answers.csv (no regrading)")
+                       help="merge the points typed in OUT/written_answers.csv (no regrading)")
     web = commands.add_parser("site", help="build a static HTML version of the course, readable without Python")
     web.add_argument("--out", type=Path, default=None, help="folder (default: site/)")
     commands.add_parser("report", help="print the course's figures: lessons, exercises, data, benchmarks")
@@ -138,12 +162,14 @@ def main(argv: list[str] | None = None) -> int:
         return validate(args.files)
     if args.command == "exercises":
         return exercises(args.check)
+    if args.command == "sources":
+        return sources(args.check)
     from .data import notebooks_dir
     from .notebooks import refresh
 
     from .assignments import solution_notebooks
 
-    return refresh(args.notebooks or [*sorted(notebooks_dir().glob("*.ipynb")), *solution_notebooks()])
+    return refresh(args.notebooks or [*sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb")), *solution_notebooks()])
 
 
 if __name__ == "__main__":

@@ -26,13 +26,16 @@ def markdown(path: Path) -> str:
 
 
 def prose(path: Path) -> str:
-    """The sentences a learner reads: markdown without headings, tables, code, links and objective ids.
+    """The sentences a learner reads: markdown without headings, tables, code, links, source references,
+    generated source lists and objective ids.
 
     Lines wrapped inside a paragraph are joined again; a paragraph or list item without closing
     punctuation counts as one sentence.
     """
+    from .citations import without_references
+
     items, current = [], []
-    for line in markdown(path).splitlines() + [""]:
+    for line in without_references(markdown(path)).splitlines() + [""]:
         stripped = line.strip()
         starts_item = re.match(r"^([-*]|\d+\.)\s", stripped)
         if not stripped or stripped.startswith(("#", "|", "```")) or starts_item:
@@ -45,7 +48,7 @@ def prose(path: Path) -> str:
     for item in items:
         item = re.sub(r"`[^`]*`", "", item)
         item = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", item)
-        item = re.sub(r"\*\*L\d{2}\.O\d+\*\*|\[source[^\]]*\]|https?://\S+|[*_>]", "", item)
+        item = re.sub(r"\*\*L\d{2}\.O\d+\*\*|https?://\S+|[*_>]", "", item)
         item = re.sub(r"^([-]|\d+\.)\s+", "", item).strip()
         if item:
             kept.append(item if item.endswith((".", "?", "!", ":")) else item + ".")
