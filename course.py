@@ -6,6 +6,8 @@
     python3 course.py validate   check every quiz file against its schema
     python3 course.py refresh    re-run notebooks in place so their stored outputs are current
     python3 course.py exercises  write the learners' exercises/ from solutions/ (the one source)
+    python3 course.py sources    number the lessons' source references; rewrite their source lists and the
+                                 sources page, notebooks/sources.ipynb, from data/sources.csv
     python3 course.py handout    build the student hand-out zip (lessons, exercises, data; no solutions)
     python3 course.py grade DIR  grade a class's submissions (a folder or zip) with the solutions
     python3 course.py site       build a static HTML copy of the course in site/ (no Python needed to read)
@@ -14,6 +16,13 @@
     python3 course.py bench-grading  time our grader against nbgrader 0.9.6 on 100 submissions
     python3 course.py lock       re-pin requirements*.txt from requirements*.in (maintainers)
 
+`start` serves this whole folder (notebooks/, exercises/ and data/ are in JupyterLab's file browser) on
+127.0.0.1, port 8888 or else a free one, with a new random token, and the course's JupyterLab defaults from
+jupyter-settings/ (no "Jupyter news?" pop-up). It opens Start here in your browser and prints the address
+that opens it, "Open the course at: http://127.0.0.1:PORT/lab/tree/notebooks/00_start_here.ipynb?token=...";
+Ctrl+C twice in its window stops it. Other arguments go to JupyterLab (`start --no-browser`, `start --port=8890`);
+a port or token you give is the one in the printed address.
+
 On Windows, type `py course.py start` instead. This script uses only Python's standard library.
 """
 from __future__ import annotations
@@ -21,7 +30,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +45,8 @@ VENV = ROOT / ".venv"
 STAMP = VENV / "course-installed.json"
 MIN_PYTHON = (3, 11)
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
+LAB_SETTINGS = ROOT / "jupyter-settings"  # the course's JupyterLab defaults: overrides.json5
+DEFAULT_PORT = 8888
 
 
 def say(message: str) -> None:
@@ -96,16 +109,86 @@ def ensure_env(dev: bool = False) -> Path:
     return python
 
 
+def option(args: list[str], *names: str) -> str | None:
+    """The value given on the command line for one of these options (--name=value or --name value), or None."""
+    value = None
+    for i, arg in enumerate(args):
+        name, equals, given = arg.partition("=")
+        if name in names:
+            value = given if equals else (args[i + 1] if i + 1 < len(args) else "")
+    return value
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int | None:
+    """8888 if it is free on this computer, else any free port; None if there is none."""
+    if port_is_free(DEFAULT_PORT):
+        return DEFAULT_PORT
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", 0))
+        except OSError:
+            return None
+        return probe.getsockname()[1]
+
+
+def lab_command(python: Path, args: list[str]) -> tuple[list[str], dict[str, str], str]:
+    """The command that serves the course folder in JupyterLab on Start here, its environment, and the address
+    that opens Start here. The user's arguments come last; a port, address or token they give is kept."""
+    command = [str(python), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}",
+               f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}",  # where the browser and Jupyter's own URL lead
+               f"--LabApp.app_settings_dir={LAB_SETTINGS}", "--ServerApp.port_retries=0"]
+    env = dict(os.environ)
+    ip = option(args, "--ip", "--ServerApp.ip")
+    if ip is None:
+        command.append("--ServerApp.ip=127.0.0.1")
+    port = option(args, "--port", "--ServerApp.port") or env.get("JUPYTER_PORT")
+    if port:
+        if not port.isdigit():
+            fail(f"The port must be a number, not {port!r}.")
+        if not port_is_free(int(port)):
+            fail(f"Port {port} is already in use on this computer (is the course already open in another window?). "
+                 "Leave out --port to let course.py choose a free one.")
+    else:
+        port = free_port()
+        if port is None:
+            fail("No free network port was found on this computer to serve the course on. "
+                 "Close other programs that serve web pages, or restart the computer, and try again.")
+        command.append(f"--ServerApp.port={port}")
+    token = option(args, "--IdentityProvider.token", "--ServerApp.token")
+    if token is None:
+        token = env.get("JUPYTER_TOKEN") or secrets.token_hex(24)
+        env["JUPYTER_TOKEN"] = token  # in the environment, not in the command line other users can list
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
+        command.append("--allow-root")  # e.g. inside a container, where everything runs as root
+    host = "127.0.0.1" if ip in (None, "", "localhost", "0.0.0.0", "::", "*") else (f"[{ip}]" if ":" in ip else ip)
+    address = f"http://{host}:{port}/lab/tree/{FIRST_NOTEBOOK}" + (f"?token={token}" if token else "")
+    return [*command, *args], env, address
+
+
 def start(args: list[str]) -> None:
     python = ensure_env(dev=False)
-    say("Opening JupyterLab. Stop it with Ctrl+C in this window when you are done.")
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
-        args = [*args, "--allow-root"]  # e.g. inside a container, where everything runs as root
-    command = [str(python), "-m", "jupyterlab", FIRST_NOTEBOOK, *args]
+    command, env, address = lab_command(python, args)
+    say("Starting JupyterLab on the course folder: lessons in notebooks/, exercises in exercises/, data in data/.")
+    say(f"Open the course at: {address}")
+    say("If no browser opens by itself, copy that address into your browser.")
+    say("To stop JupyterLab, press Ctrl+C twice in this window.")
     if os.name == "nt":
-        sys.exit(subprocess.call(command, cwd=ROOT))
+        try:
+            sys.exit(subprocess.call(command, cwd=ROOT, env=env))
+        except KeyboardInterrupt:
+            say("JupyterLab stopped.")
+            sys.exit(0)
     os.chdir(ROOT)
-    os.execv(command[0], command)
+    os.execve(command[0], command, env)
 
 
 def test(args: list[str]) -> None:
@@ -164,7 +247,8 @@ def lock(args: list[str]) -> None:
 COMMANDS = {
     "start": start, "test": test, "lock": lock,
     "validate": package_command("validate"), "refresh": package_command("refresh"),
-    "exercises": package_command("exercises"), "handout": package_command("handout"),
+    "exercises": package_command("exercises"), "sources": package_command("sources"),
+    "handout": package_command("handout"),
     "grade": package_command("grade", in_course_folder=False),  # the submissions' path is the user's
     "site": package_command("site"), "report": package_command("report", dev=True),
     "bench": script_command("bench/run.py"), "bench-grading": script_command("bench/grading.py"),

@@ -1,18 +1,24 @@
-"""A learner's first session, in a real browser: JupyterLab in headless Chromium, driven by Playwright.
+"""A learner's first sessions, in a real browser: JupyterLab in headless Chromium, driven by Playwright.
 
-Open 00_start_here, Run All, answer a question wrongly and then rightly, restart the kernel, run
-again, and see the saved answer. Screenshots go to test-artifacts/. Without Chromium the test is
-skipped with the reason; under CI (CI=true) it must run.
+JupyterLab is started exactly as a learner starts it, by `python3 course.py start --no-browser`, in a copy of
+the course (the hand-out's files, sharing this checkout's .venv), so that running notebooks and answering
+quizzes never changes a tracked file. The tests open the address course.py prints: Start here opens, with no
+"Jupyter news?" pop-up, and an exercise opens from the file browser. Then Start here: Run All, answer a
+question wrongly and then rightly, restart the kernel, run again, and see the saved answer; a lesson question;
+lesson 09's reveal. Screenshots go to test-artifacts/. Without Chromium the tests are skipped with the reason;
+under CI (CI=true) they must run.
 """
+import importlib.util
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
@@ -21,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--disable-quic"]
+ADDRESS_LINE = re.compile(r"^\[course\] Open the course at: (\S+)$", re.M)
 pytestmark = pytest.mark.browser
 
 
@@ -41,36 +48,91 @@ def chromium_or_skip() -> str:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def load_course_script(root: Path):
+    spec = importlib.util.spec_from_file_location("course_script", root / "course.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def course_copy(home: Path) -> Path:
+    """A learner's copy of the course: the hand-out's files, and this checkout's .venv linked in."""
+    from twopowers.handout import handout_files
+
+    root = home / "course"
+    for path in handout_files(ROOT):
+        target = root / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    (root / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
+    course = load_course_script(root)
+    installed = json.loads(course.STAMP.read_text()) if course.STAMP.exists() else {}
+    if installed.get("learner") != course.fingerprint(False):
+        raise AssertionError("course.py start would install packages into .venv, which is not up to date: "
+                             "run python3 course.py test (it updates .venv first)")
+    return root
+
+
+def test_the_start_command_serves_the_course_folder_and_keeps_what_the_user_gives(monkeypatch, capsys):
+    """No browser needed: the command course.py start runs, and the address it prints."""
+    course = load_course_script(ROOT)
+    monkeypatch.delenv("JUPYTER_TOKEN", raising=False)
+    monkeypatch.delenv("JUPYTER_PORT", raising=False)
+    command, env, address = course.lab_command(Path("python"), [])
+    assert f"--ServerApp.root_dir={ROOT}" in command and "--ServerApp.ip=127.0.0.1" in command
+    assert "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb" in command
+    assert f"--LabApp.app_settings_dir={ROOT / 'jupyter-settings'}" in command
+    assert (ROOT / "jupyter-settings" / "overrides.json5").is_file()
+    port = next(a.split("=")[1] for a in command if a.startswith("--ServerApp.port="))
+    assert address == f"http://127.0.0.1:{port}/lab/tree/notebooks/00_start_here.ipynb?token={env['JUPYTER_TOKEN']}"
+    assert len(env["JUPYTER_TOKEN"]) >= 32 and not any(env["JUPYTER_TOKEN"] in a for a in command)
+
+    with socket.socket() as probe:  # a port that is free now
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    mine = ["--no-browser", f"--port={free}", "--IdentityProvider.token=abc"]
+    command, env, address = course.lab_command(Path("python"), mine)
+    assert command[-3:] == mine and not any(a.startswith("--ServerApp.port=") for a in command)
+    assert address == f"http://127.0.0.1:{free}/lab/tree/notebooks/00_start_here.ipynb?token=abc"
+    assert "JUPYTER_TOKEN" not in env
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        with pytest.raises(SystemExit):
+            course.lab_command(Path("python"), [f"--port={busy.getsockname()[1]}"])
+    assert "already in use" in capsys.readouterr().err
 
 
 class Lab:
-    """A JupyterLab server on 127.0.0.1 with its own temporary config, settings and progress folders."""
+    """JupyterLab as `python3 course.py start --no-browser` serves it, with its own temporary config, settings,
+    workspaces and progress folders; `address` is the one course.py prints."""
 
     def __init__(self, home: Path):
-        self.token, self.port = uuid.uuid4().hex, free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        root = home / "course"
-        shutil.copytree(ROOT / "notebooks", root / "notebooks")
-        settings = home / "settings" / "@jupyterlab" / "apputils-extension"
-        settings.mkdir(parents=True)
-        (settings / "notification.jupyterlab-settings").write_text(
-            json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        root = course_copy(home)
         env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
                "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
                "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
                "TWOPOWERS_PROGRESS_DIR": str(home / "progress"), "TWOPOWERS_EXPORT_DIR": str(home / "exports")}
-        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-                   f"--ServerApp.port={self.port}", f"--IdentityProvider.token={self.token}",
-                   f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0"]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            command.append("--allow-root")
-        self.log = open(home / "jupyterlab.log", "w")
-        self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        self.wait(lambda: self.api("status") is not None, 90, "JupyterLab to start")
+        for name in ("JUPYTER_TOKEN", "JUPYTER_PORT"):  # course.py chooses them
+            env.pop(name, None)
+        self.log_path = home / "course-start.log"
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([sys.executable, str(root / "course.py"), "start", "--no-browser"], cwd=root,
+                                        env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            self.wait(lambda: ADDRESS_LINE.search(self.output()), 60, "course.py to print the course's address")
+            self.address = ADDRESS_LINE.search(self.output()).group(1)
+            parts = urllib.parse.urlsplit(self.address)
+            self.url = f"{parts.scheme}://{parts.netloc}"
+            self.token = urllib.parse.parse_qs(parts.query)["token"][0]
+            self.wait(lambda: self.api("status") is not None, 90, "JupyterLab to start")
+        except BaseException:
+            self.stop()
+            raise
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
 
     def api(self, path):
         try:
@@ -87,7 +149,7 @@ class Lab:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"JupyterLab stopped while waiting for {what}")
+                raise AssertionError(f"JupyterLab stopped while waiting for {what}:\n{self.output()[-3000:]}")
             if condition():
                 return
             time.sleep(0.25)
@@ -99,11 +161,13 @@ class Lab:
             self.process.wait(20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
         self.log.close()
 
 
 @pytest.fixture
 def lab(tmp_path):
+    chromium_or_skip()
     server = Lab(tmp_path)
     yield server
     server.stop()
@@ -139,8 +203,44 @@ def run_all(page, lab, first_output=".quiz-question"):
     return appeared
 
 
+def news_toasts(page):
+    """Notifications about Jupyter news or JupyterLab updates: the pop-up asks "...official Jupyter news?"."""
+    return page.locator(".Toastify__toast").filter(has_text=re.compile(r"Jupyter news|newer version", re.I))
+
+
+def current_tab(page) -> str:
+    return page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current").first.inner_text().strip()
+
+
+def test_course_py_start_opens_start_here_and_the_exercises_are_in_the_file_browser(lab, page):
+    """The address course.py prints opens Start here (not the Launcher), with no news pop-up; the exercises
+    open from JupyterLab's file browser, as Start here and the hand-out README tell learners to do."""
+    assert lab.address.startswith("http://127.0.0.1:")
+    assert "/lab/tree/notebooks/00_start_here.ipynb?token=" in lab.address
+    page.goto(lab.address)
+    page.locator(".jp-NotebookPanel").first.wait_for(state="visible")
+    assert current_tab(page) == "00_start_here.ipynb"
+    assert page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text="Launcher").count() == 0
+    lab.wait(lab.kernels_idle, 90, "the kernel to start")  # by now JupyterLab has loaded its settings
+    assert news_toasts(page).count() == 0, "a news or update notification appeared"
+    page.screenshot(path=str(ARTIFACTS / "start_opens_start_here.png"))
+
+    exercise = sorted((ROOT / "exercises").glob("ex*/ex*.ipynb"))[0]
+    title = json.loads(exercise.read_text())["cells"][0]["source"][0].lstrip("# ").strip()
+    files = page.locator("#filebrowser")
+    if not files.is_visible():
+        page.locator(".jp-SideBar .lm-TabBar-tab[data-id='filebrowser']").click()
+    files.locator(".jp-BreadCrumbs-home").click()
+    for name in ("exercises", exercise.parent.name, exercise.name):
+        files.locator(".jp-DirListing-itemText").get_by_text(name, exact=True).dblclick()
+    page.locator(".jp-NotebookPanel:visible .jp-RenderedMarkdown h1", has_text=title).wait_for(state="visible")
+    assert current_tab(page) == exercise.name
+    page.screenshot(path=str(ARTIFACTS / "exercise_opened_from_the_file_browser.png"))
+    assert news_toasts(page).count() == 0, "a news or update notification appeared"
+
+
 def test_a_learner_answers_and_finds_the_answer_saved_after_a_restart(lab, page):
-    page.goto(f"{lab.url}/lab/tree/notebooks/00_start_here.ipynb?token={lab.token}")
+    page.goto(lab.address)
     page.locator(".jp-Notebook").first.wait_for(state="visible")
     lab.wait(lab.kernels_idle, 90, "the kernel to start")
     seconds_to_quiz = run_all(page, lab)
@@ -249,3 +349,23 @@ def test_the_reveal_in_lesson_09_waits_for_a_prediction(lab, page):
     assert "came true" in result.inner_text()
     assert result.locator("img").first.get_attribute("alt").startswith("One bar per prediction")
     page.screenshot(path=str(ARTIFACTS / "09_reveal_after_prediction.png"))
+
+
+def test_a_source_number_in_a_lesson_opens_that_source_on_the_sources_page(lab, page):
+    """A learner clicks a number such as [57] in a lesson: the sources page opens on that source's entry."""
+    page.goto(f"{lab.url}/lab/tree/notebooks/05_the_arguments.ipynb?token={lab.token}")
+    page.locator(".jp-NotebookPanel").first.wait_for(state="visible")
+    link = page.locator(".jp-RenderedMarkdown a[href*='sources.ipynb'][href*='#cell-id=']").first  # as JupyterLab resolves it
+    link.scroll_into_view_if_needed()
+    number, source = link.inner_text().strip(), link.get_attribute("href").split("cell-id=")[1]
+    assert number.isdigit()
+    link.click()
+    page.wait_for_function("() => document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current')"
+                           "?.innerText.trim() === 'sources.ipynb'")
+    entry = page.locator(".jp-NotebookPanel:visible .jp-Cell.jp-mod-selected").filter(
+        has=page.locator("strong", has_text=re.compile(rf"^\[{number}\]$")))
+    entry.wait_for(state="visible")
+    time.sleep(0.5)  # let the scrolling settle
+    box, height = entry.bounding_box(), page.viewport_size["height"]
+    assert 0 <= box["y"] < height, f"the entry of source {source} is not in view"
+    page.screenshot(path=str(ARTIFACTS / "source_link_opens_its_entry.png"))

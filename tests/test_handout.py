@@ -11,7 +11,8 @@ def test_the_handout_holds_the_course_and_no_solution(tmp_path):
         names = archive.namelist()
         top = {n.split("/")[1] for n in names}
         assert {"course.py", "README.md", "requirements.txt", "environment.yml", "src", "data", "notebooks",
-                "exercises", "LICENSE"} <= top
+                "exercises", "jupyter-settings", "LICENSE"} <= top
+        assert f"{NAME}/jupyter-settings/overrides.json5" in names, "course.py start needs the course's defaults"
         assert not top & {"solutions", "tests", "bench", ".ci", "tools", ".git"}
         assert any(n.endswith("notebooks/00_start_here.ipynb") for n in names)
         assert any("/exercises/ex" in n and n.endswith(".ipynb") for n in names)
@@ -25,6 +26,10 @@ def test_the_handout_holds_the_course_and_no_solution(tmp_path):
                 assert line not in text, f"{name} shows solution text {line!r}"
         readme = archive.read(f"{NAME}/README.md").decode()
         assert "python3 course.py start" in readme and "not included" in readme
+        # the README describes what start does: the address it prints, and how to stop it
+        course = archive.read(f"{NAME}/course.py").decode()
+        assert "Open the course at: " in course and "[course] Open the course at: http" in readme
+        assert "press Ctrl+C twice" in course and "press Ctrl+C twice" in readme
 
 
 def test_a_solution_line_anywhere_stops_the_handout():

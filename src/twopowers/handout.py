@@ -3,9 +3,10 @@
     python3 course.py handout            -> dist/between-two-powers-student.zip
 
 It holds what a learner needs to run ``python3 course.py start``: course.py, the requirement files,
-environment.yml, pyproject.toml, src/, data/, notebooks/, exercises/, the licence and citation, and a
-student README. It leaves out solutions/, tests/, bench/, tools/ and CI files. Before it writes the zip it
-checks that no line of any solution block or hidden test is inside; if one is, it stops and says where.
+environment.yml, pyproject.toml, src/, data/, notebooks/, exercises/, jupyter-settings/ (the course's
+JupyterLab defaults), the licence and citation, and a student README. It leaves out solutions/, tests/,
+bench/, tools/ and CI files. Before it writes the zip it checks that no line of any solution block or hidden
+test is inside; if one is, it stops and says where.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from .errors import CourseError
 NAME = "between-two-powers-student"
 INCLUDE_FILES = ["course.py", "requirements.txt", "requirements.in", "environment.yml", "pyproject.toml",
                  "LICENSE", "CITATION.cff"]
-INCLUDE_DIRS = ["src", "data", "notebooks", "exercises"]
+INCLUDE_DIRS = ["src", "data", "notebooks", "exercises", "jupyter-settings"]
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
 
 STUDENT_README = """# Between Two Powers: student copy
@@ -35,15 +36,23 @@ You need Python 3.11 or newer. In a terminal, in this folder, run:
     python3 course.py start
 
 (On Windows: `py course.py start`.) The first time, it installs what the course needs (a few minutes).
-Then JupyterLab opens on `notebooks/00_start_here.ipynb`. Work through the lessons in order.
+Then JupyterLab opens in your browser on *Start here* (`notebooks/00_start_here.ipynb`), with this whole
+folder in its file browser on the left. The terminal also shows the address that opens the course, in a
+line that begins `[course] Open the course at: http://127.0.0.1:`. If no browser opens, copy that whole
+address into your browser. Work through the lessons in order.
+
+To stop JupyterLab, press Ctrl+C twice in the terminal window.
 
 ## What is here
 
 - `notebooks/`: the lessons, with quizzes that tell you at once how you did. Your answers are saved as
   you go; `show_progress()` shows how far you are.
-- `exercises/`: one exercise per lesson. Fill in each `...`, run the cell, then run the check under it.
+- `exercises/`: one exercise per lesson. To open one, double-click `exercises` in the file browser, then
+  the exercise's folder, then its notebook. Fill in each `...`, run the cell, then run the check under it.
   Hand in the exercise notebooks as your teacher asks.
 - `data/`: the facts the course uses, each with its sources (see `data/README.md`).
+- `jupyter-settings/`: the course's JupyterLab defaults (no pop-up asking about Jupyter news). You can still
+  change any setting in JupyterLab's Settings menu.
 
 To hand in your quiz progress, run `export_progress("Your Name")` in any lesson: it writes one file.
 
