@@ -1,14 +1,20 @@
 """A static HTML version of the course, readable without a kernel (``python3 course.py site``).
 
 Writes site/: index.html (the lessons with their central questions and minutes), one page per notebook
-with its stored outputs and charts, glossary.html, data.html (the data dictionary) and sources.html.
+with its stored outputs and charts, glossary.html, data.html (the data dictionary) and sources.html (the
+sources page, notebooks/sources.ipynb: a lesson's "[12]" links to its entry, sources.html#cell-id=<id>).
 Every chart gets its text description as alternative text; quizzes and other widgets, which need a
-kernel, show a line saying to run the notebook in JupyterLab to answer. Pages link to each other, and
-work on a phone (one column, a viewport tag, wide tables scroll).
+kernel, show one line saying to open the notebook in JupyterLab to answer. The setup cell is left out, and
+so is any sentence about it: a note under each lesson's heading says what the page is instead. Pages run no
+script and load nothing from the network, so the site works offline, opened from disk. Pages link to each
+other, and work on a phone (one column, a viewport tag, 16 px text; wide tables, code and charts scroll
+sideways in their own box, and no chart is drawn so narrow that its smallest text gets unreadable).
 """
 from __future__ import annotations
 
+import base64
 import html
+import math
 import re
 from pathlib import Path
 
@@ -16,14 +22,27 @@ from .charts import CHART_CLASS
 from .data import course_root, notebooks_dir, package, table
 
 DESCRIPTION = re.compile(r"Text description:\s*(.+)")
+SETUP_PROSE = re.compile(r"\bsetup cell\b", re.I)  # the site leaves the setup cell out, so prose about it goes too
+PLACEHOLDER = re.compile(r"(?P<what>.+?)\.\s+Run this notebook in JupyterLab to (?P<verb>answer|take part)\.", re.S)
+READ_ONLY = ("This page is a copy of the notebook without Python: it shows the code and what it printed when the "
+             "course was last run. To run the code and answer the quizzes, open the notebook in JupyterLab "
+             "(<code>python3 course.py start</code>).")
+PHONE_PX = 360  # charts wider than this need a sideways swipe on a phone; the hint shows only on narrow screens
+MIN_TEXT_PX = 9  # no chart is drawn so narrow that its smallest text (axis ticks, map labels) is below this
 STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
- body.course-page{max-width:52em;margin:auto;padding:0 1em;font-family:system-ui,sans-serif;line-height:1.5}
+ body.course-page{max-width:52em;margin:auto;padding:0 1em;font-family:system-ui,sans-serif;line-height:1.5;
+  font-size:16px;--jp-ui-font-size1:16px;--jp-content-font-size1:16px;--jp-code-font-size:14px}
  .course-nav{display:flex;flex-wrap:wrap;gap:1em;padding:.6em 0;border-bottom:1px solid #ccc;margin-bottom:1em}
  .course-nav a{text-decoration:none}
+ a,:not(pre)>code{overflow-wrap:anywhere}
  table{display:block;overflow-x:auto;border-collapse:collapse} td,th{border:1px solid #ddd;padding:.3em .5em}
  img{max-width:100%;height:auto}
+ .jp-InputArea-editor pre,.course-figure{overflow-x:auto}
+ .jp-OutputArea-output pre{word-break:normal;overflow-wrap:break-word}
  .course-note{background:#e8f1fb;border-left:4px solid #0b4a8b;padding:.5em .8em}
+ .course-figure-hint{display:none;font-size:14px;color:#555;margin:.2em 0 .8em}
+ @media (max-width:40em){.course-figure-hint{display:block}}
 </style>"""
 
 
@@ -63,7 +82,57 @@ def title_of(nb, fallback: str) -> str:
     return match.group(1).strip() if match else fallback
 
 
-def render_notebook(path: Path, pages: list[tuple[str, str]], index: int) -> str:
+def readable_width(src: str) -> int | None:
+    """The narrowest width, in CSS pixels, at which an SVG chart's smallest text is still MIN_TEXT_PX high."""
+    if not src.startswith("data:image/svg+xml;base64,"):
+        return None
+    svg = base64.b64decode(src.partition(",")[2]).decode("utf-8")
+    width = re.search(r'<svg[^>]*?\swidth="([\d.]+)pt"', svg)
+    sizes = [float(size) for size in re.findall(r"font-size:\s*([\d.]+)px", svg)]
+    if not width or not sizes:
+        return None
+    points = float(width.group(1))  # charts.image_html lays the drawing out in points, its text sizes too
+    return math.ceil(min(points * MIN_TEXT_PX / min(sizes), points * 4 / 3))  # never wider than drawn
+
+
+def _make_static(soup, note: bool = True) -> None:
+    """Leave out what needs a kernel or the network: scripts, prose about the setup cell, widgets' fallback text.
+    With ``note``, say under the page's heading that it is a copy without Python."""
+    from bs4 import BeautifulSoup
+
+    for script in soup.select("script"):  # require.js, MathJax, mermaid: a copy without widgets or math needs none
+        script.decompose()
+    for element in soup.select(".jp-MarkdownCell p, .jp-MarkdownCell li"):
+        if SETUP_PROSE.search(element.get_text()):
+            element.decompose()
+    heading = soup.select_one(".jp-MarkdownCell .jp-RenderedMarkdown")  # title, central question, objectives
+    if heading and note:
+        heading.append(BeautifulSoup(f'<p class="course-note">{READ_ONLY}</p>', features="html.parser"))
+    for output in soup.select('.jp-OutputArea-output[data-mime-type="text/plain"]'):
+        placeholder = PLACEHOLDER.fullmatch(output.get_text().strip())  # a quiz or activity, shown as text
+        if placeholder:
+            what = re.sub(r"\s+from \d\d_[\w-]+$", "", placeholder["what"])  # this page is that lesson
+            what = re.sub(r"\b1 question\(s\)", "1 question", what).replace("question(s)", "questions")
+            note = soup.new_tag("p", attrs={"class": "course-note"})
+            note.string = f"{what}. Open the notebook in JupyterLab to {placeholder['verb']}."
+            output.replace_with(note)
+
+
+def _readable_charts(soup) -> None:
+    """Each chart in a box that scrolls sideways, so a narrow screen never draws it too small to read."""
+    for image in soup.select(f"img.{CHART_CLASS}"):
+        width = readable_width(image.get("src", ""))
+        if width:
+            image["style"] = f"{image.get('style', '')};min-width:{width}px".lstrip(";")
+        box = image.wrap(soup.new_tag("div", attrs={"class": "course-figure"}))
+        if width and width > PHONE_PX:  # on a phone, say that the rest of the chart is a swipe away
+            hint = soup.new_tag("p", attrs={"class": "course-figure-hint"})
+            hint.string = "Swipe the chart sideways to see all of it."
+            box.insert_after(hint)
+
+
+def render_notebook(path: Path, pages: list[tuple[str, str]], index: int | None, title: str = "") -> str:
+    """One notebook as a page of the site; ``index`` is its place among the lessons (None for the sources page)."""
     import nbformat
     from bs4 import BeautifulSoup
     from nbconvert import HTMLExporter
@@ -80,16 +149,19 @@ def render_notebook(path: Path, pages: list[tuple[str, str]], index: int) -> str
     descriptions = iter(chart_descriptions(nb))
     for image in soup.select(f".jp-OutputArea-output img:not(.{CHART_CLASS})"):  # course charts carry their own
         image["alt"] = next(descriptions, "") or image.get("alt", "")
-    for link in soup.select("a[href]"):
-        link["href"] = re.sub(r"^(\d\d_[\w-]+)\.ipynb(#.*)?$", r"\1.html\2", link["href"])
-    for text in soup.find_all(string=re.compile(r"Run this notebook in JupyterLab to (answer|take part)")):
-        text.replace_with(f"{text.strip()} (This page is a copy without Python: open the notebook in "
-                          "JupyterLab to use it.)")
+    for link in soup.select("a[href]"):  # a lesson's page, or a source's entry (sources.html#cell-id=...)
+        link["href"] = re.sub(r"^(\d\d_[\w-]+|sources)\.ipynb(#.*)?$", r"\1.html\2", link["href"])
+    _make_static(soup, note=index is not None)
+    _readable_charts(soup)
     soup.body["class"] = soup.body.get("class", []) + ["course-page"]
     nav = BeautifulSoup(_nav(pages, index), features="html.parser")
     soup.body.insert(0, nav)
     soup.body.append(BeautifulSoup(_nav(pages, index), features="html.parser"))
+    for viewport in soup.select('meta[name="viewport"]'):  # STYLE brings the site's own
+        viewport.decompose()
     soup.head.append(BeautifulSoup(STYLE, features="html.parser"))
+    if soup.title is not None:
+        soup.title.string = title or (pages[index][1] if index is not None else path.stem)
     soup.html["lang"] = "en"
     return str(soup)
 
@@ -144,12 +216,8 @@ def build(out: Path | None = None) -> Path:
                      f"<table><tr><th>column</th><th>type</th><th>meaning</th></tr>{fields}</table>")
     (out / "data.html").write_text(_page("Data dictionary", "".join(parts), _nav(pages, None)), encoding="utf-8")
 
-    sources = table("sources")[["source_id", "title", "publisher", "date", "url", "note"]].copy()
-    sources["url"] = sources["url"].map(lambda u: f'<a href="{html.escape(u)}">{html.escape(u)}</a>' if u else "")
-    for column in ("source_id", "title", "publisher", "note"):
-        sources[column] = sources[column].map(lambda v: html.escape(str(v)) if v is not None else "")
-    sources["date"] = sources["date"].map(lambda d: "" if d is None or str(d) in ("NaT", "None") else str(d)[:10])
-    body = ("<h1>Sources</h1><p>Every page the course's data rests on.</p>"
-            + sources.to_html(index=False, escape=False, border=0, na_rep=""))
-    (out / "sources.html").write_text(_page("Sources", body, _nav(pages, None)), encoding="utf-8")
+    from .citations import PAGE
+
+    (out / "sources.html").write_text(render_notebook(notebooks_dir() / PAGE, pages, None, "Sources"),
+                                      encoding="utf-8")
     return out
