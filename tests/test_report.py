@@ -34,3 +34,39 @@ def test_the_report_shows_the_latest_benchmark_and_where_its_time_goes(tmp_path,
     assert "| Run-All 06_the_stakes.ipynb | 3.5 s | 1.58x | <= 1.3x floor | **no** |" in lines
     assert "| notebook | setup | charts |" in lines
     assert "| 06_the_stakes.ipynb | 1.17 | 0.49 |" in lines
+
+
+def test_the_report_shows_each_lesson_estimate_beside_its_minutes_and_the_question_balance():
+    from twopowers.lessons import estimate, minutes
+
+    text = report()
+    for path in lesson_notebooks():
+        parts = estimate(path)
+        assert f"| {path.stem} | {minutes(path)} | {parts['minutes']} |" in text
+        assert parts["words"] > 500 and parts["questions"] == len(quiz_file(path)["questions"])
+    assert "## Time" in text and "150 words a minute" in text
+    assert "## Questions" in text and "| **all quizzes** |" in text
+
+
+def test_the_time_model_counts_what_a_learner_does(tmp_path, monkeypatch):
+    """Prose at the model's pace, code cells (not the setup, quiz or activity cells), questions, Discuss prompts
+    and activities, each at its minutes."""
+    import nbformat
+
+    from twopowers import lessons
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# T\n\n" + "word " * 300 + "\n\n**Discuss.** Why?"),
+        nbformat.v4.new_code_cell("from twopowers import *", metadata={"tags": ["setup"]}),
+        nbformat.v4.new_code_cell("table('actors')"), nbformat.v4.new_code_cell('quiz("99_t", section="a")'),
+        nbformat.v4.new_code_cell('write("99_t", "w", "Why?")')])
+    path = tmp_path / "99_t.ipynb"
+    nbformat.write(nb, path)
+    monkeypatch.setattr(lessons, "quiz_file", lambda p: {"questions": [{}, {}]})
+    parts = lessons.estimate(path)
+    assert {k: parts[k] for k in ("code_cells", "questions", "discuss", "activities")} == \
+        {"code_cells": 1, "questions": 2, "discuss": 1, "activities": 1}
+    model = lessons.TIME_MODEL
+    expected = (parts["words"] / model["words_per_minute"] + model["code_cell"] + 2 * model["question"]
+                + model["discuss"] + model["activity"])
+    assert parts["minutes"] == round(expected) and 295 <= parts["words"] <= 305

@@ -11,6 +11,18 @@ from pathlib import Path
 ALL_PARAGRAPHS = set(range(1, 24))
 MINUTES = re.compile(r"\*\*Time:\*\*\s*about (\d+) minutes")
 
+# The time model: how long a 15-18-year-old needs for each part of a lesson. docs/instructor-guide.md
+# ("How long a lesson takes") gives each figure's source or reason; change both together.
+TIME_MODEL = {
+    "words_per_minute": 150,    # prose read to learn from it, a class's slower readers included
+    "code_cell": 1.0,           # read a code cell, run it and read what it shows
+    "chart": 1.5,               # more for a cell that draws a chart: reading the chart itself
+    "question": 1.5,            # read a quiz question, answer it, read the feedback (one retry)
+    "discuss": 5.0,             # a Discuss prompt: think, talk in pairs, a few pairs share
+    "activity": 5.0,            # a saved activity: a written answer, the decision room, predictions
+}
+ACTIVITY = re.compile(r"^(write|decision_room|predict|reveal)\(", re.M)  # the activities a lesson calls
+
 
 def lesson_notebooks() -> list[Path]:
     """The lessons: notebooks 01 onwards (00 Start here is not a lesson)."""
@@ -71,6 +83,28 @@ def minutes_in(text: str) -> int | None:
     """The minutes a notebook's header gives ("**Time:** about 45 minutes")."""
     match = MINUTES.search(text)
     return int(match.group(1)) if match else None
+
+
+def estimate(path: Path) -> dict:
+    """A lesson's parts and the minutes the time model gives them: its prose words, code cells a learner runs
+    (the hidden setup cell aside), charts, quiz questions, Discuss prompts and activities."""
+    import nbformat
+
+    from .charts import is_chart
+
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code" and "setup" not in c.metadata.get("tags", [])]
+    activities = [c for c in code if ACTIVITY.search(c.source)]
+    plain = [c for c in code if c not in activities and not c.source.lstrip().startswith("quiz(")]
+    parts = {"words": len(prose(path).split()), "code_cells": len(plain),  # quizzes and activities: below
+             "charts": sum(1 for c in code if any(is_chart(o) for o in c.outputs)),
+             "questions": len(quiz_file(path)["questions"]),
+             "discuss": markdown(path).count("**Discuss.**"), "activities": len(activities)}
+    model = TIME_MODEL
+    parts["minutes"] = round(parts["words"] / model["words_per_minute"] + parts["code_cells"] * model["code_cell"]
+                             + parts["charts"] * model["chart"] + parts["questions"] * model["question"]
+                             + parts["discuss"] * model["discuss"] + parts["activities"] * model["activity"])
+    return parts
 
 
 def quiz_file(path: Path) -> dict:

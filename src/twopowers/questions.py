@@ -46,6 +46,7 @@ class Question:
     prompt: str
     explanation: str
     objective: str
+    skill: str | None = None
     paragraphs: list[int] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
@@ -333,3 +334,29 @@ def consistency_problems(raw: dict, filename: str) -> list[str]:
             if name in q:
                 bad(name, f"a {kind} question does not use this field")
     return problems
+
+
+# ----- how a course's questions are balanced ------------------------------------------------------------
+RECALL_AT_MOST = 1 / 3  # share of questions that only recall or look up a fact
+LONGEST_RIGHT_AT_MOST = 1 / 3  # share of single-choice questions whose right option is (one of) the longest
+TRUE_SHARE = (0.4, 0.6)  # share of true/false questions whose answer is True
+
+
+def balance(questions: list[dict]) -> dict:
+    """What a test-wise learner could exploit, and what kind of thinking is asked, over raw quiz questions:
+    skill counts, the recall share, how often the right single-choice option is the longest, and the share of
+    true/false answers that are True."""
+    from collections import Counter
+
+    skills = Counter(q.get("skill") for q in questions)
+    single = [q for q in questions if q["type"] == "single"]
+    longest = sum(1 for q in single
+                  if max(len(o["text"]) for o in q["options"] if o.get("correct"))
+                  >= max(len(o["text"]) for o in q["options"] if not o.get("correct")))
+    truefalse = [q for q in questions if q["type"] == "truefalse"]
+    true = sum(1 for q in truefalse if q["answer"] is True)
+    return {"questions": len(questions), "skills": dict(skills),
+            "recall_share": skills["recall"] / len(questions) if questions else 0.0,
+            "single": len(single), "longest_right": longest,
+            "longest_right_share": longest / len(single) if single else 0.0,
+            "truefalse": len(truefalse), "true": true, "true_share": true / len(truefalse) if truefalse else 0.5}

@@ -1,7 +1,8 @@
 """The course's figures in one report (``python3 course.py report``), as Markdown tables.
 
 Lessons (minutes, questions by type, objectives and how often each is assessed, ¶ cited, reading grade),
-¶ coverage, exercises and points, the data package (rows per table, sources), and the latest benchmark
+¶ coverage, each notebook's stated minutes beside the time model's estimate, what the questions ask for (skills)
+and the cues a test-wise learner could use, exercises and points, the data package (rows per table, sources), and the latest benchmark
 figures from bench/results/. Reading grades need textstat, a test tool: the command runs in the test
 environment.
 """
@@ -12,7 +13,8 @@ from collections import Counter
 from datetime import datetime, timezone
 
 from .data import course_root, package, table
-from .lessons import ALL_PARAGRAPHS, cited_paragraphs, lesson_notebooks, minutes, prose, quiz_file
+from .lessons import (ALL_PARAGRAPHS, TIME_MODEL, cited_paragraphs, estimate, lesson_notebooks, minutes, prose,
+                      quiz_file)
 
 TYPES = ["single", "multiple", "truefalse", "numeric", "ordering", "matching"]
 
@@ -45,6 +47,49 @@ def lesson_lines() -> list[str]:
                      "¶ cited", "reading grade"], rows),
             "", f"¶ coverage across the lessons: {len(covered)} of 23" + (f" (missing: {missing})" if missing else
                                                                         " (all)") + "."]
+
+
+def time_lines() -> list[str]:
+    """Each notebook's stated minutes beside the time model's estimate (docs/instructor-guide.md)."""
+    from .data import notebooks_dir
+
+    rows = []
+    for path in sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb")):
+        parts = estimate(path)
+        stated = minutes(path)
+        rows.append([path.stem, stated, parts["minutes"], "yes" if stated and parts["minutes"] <= stated else "**no**",
+                     parts["words"], parts["code_cells"], parts["charts"], parts["questions"], parts["discuss"],
+                     parts["activities"]])
+    model = TIME_MODEL
+    return ["## Time", "", f"The time model: prose at {model['words_per_minute']} words a minute; {model['code_cell']:g} "
+            f"min a code cell, {model['chart']:g} more for a chart; {model['question']:g} min a quiz question; "
+            f"{model['discuss']:g} min a Discuss prompt; {model['activity']:g} min an activity.", "",
+            *_table(["notebook", "stated min", "estimate min", "fits", "words", "code cells", "charts", "questions",
+                     "discuss", "activities"], rows)]
+
+
+def question_lines() -> list[str]:
+    """What kind of thinking each lesson's questions ask for, and the cues a test-wise learner could use."""
+    from .data import quiz_dir
+    from .questions import LONGEST_RIGHT_AT_MOST, RECALL_AT_MOST, TRUE_SHARE, balance, read_yaml
+
+    skills = ["recall", "close-reading", "sourcing", "contextualization", "corroboration", "numbers-in-context",
+              "argument"]
+    rows, everything = [], []
+    for path in sorted(quiz_dir().glob("[0-9][0-9]_*.yml")):
+        questions = read_yaml(path)["questions"]
+        everything += questions
+        rows.append([path.stem, *_balance_cells(balance(questions), skills)])
+    rows.append(["**all quizzes**", *_balance_cells(balance(everything), skills)])
+    return ["## Questions", "", f"Targets across all quizzes: recall at most {RECALL_AT_MOST:.0%}; the right "
+            f"single-choice option the longest in at most {LONGEST_RIGHT_AT_MOST:.0%}; true/false answers "
+            f"{TRUE_SHARE[0]:.0%}-{TRUE_SHARE[1]:.0%} True.", "",
+            *_table(["quiz", "questions", *skills, "recall share", "longest right", "true/false True"], rows)]
+
+
+def _balance_cells(figures: dict, skills: list[str]) -> list:
+    return [figures["questions"], *[figures["skills"].get(s, 0) for s in skills], f"{figures['recall_share']:.0%}",
+            f"{figures['longest_right']} of {figures['single']}", f"{figures['true']} of {figures['truefalse']}"]
 
 
 def exercise_lines() -> list[str]:
@@ -107,7 +152,7 @@ def bench_lines() -> list[str]:
 
 
 def report() -> str:
-    parts = [["# Course report", ""], lesson_lines(), [""], exercise_lines(), [""], data_lines(), [""],
+    parts = [["# Course report", ""], lesson_lines(), [""], time_lines(), [""], question_lines(), [""], exercise_lines(), [""], data_lines(), [""],
              bench_lines()]
     return "\n".join(line for part in parts for line in part) + "\n"
 
