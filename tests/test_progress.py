@@ -141,7 +141,8 @@ def test_show_progress_draws_a_labelled_chart(store, monkeypatch, capsys):
     ax = fig.axes[0]
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
     out = capsys.readouterr().out
-    assert f"Text description: {description}" in out and str(store.path) in out
+    assert f"Text description: {description}" in out and "saved on this computer as you go" in out
+    assert str(store.path) not in out, "no file path a newcomer cannot use"
 
 
 def test_export_writes_one_file_to_hand_in(store, tmp_path, capsys):
@@ -163,3 +164,18 @@ def test_export_to_a_bad_folder_explains_itself(store, tmp_path, capsys):
     blocker.write_text("")
     export_progress(folder=blocker / "sub", store=store)
     assert "Could not write your progress file" in capsys.readouterr().err
+
+
+def test_export_says_where_the_file_is_without_a_path_the_learner_did_not_choose(store, tmp_path, capsys,
+                                                                               monkeypatch):
+    from twopowers.progress import EXPORT_ENV
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(EXPORT_ENV, raising=False)
+    export_progress("Sara", store=store)
+    assert "my-progress-sara.json, in the same folder as this notebook" in capsys.readouterr().out
+    monkeypatch.setenv(EXPORT_ENV, str(tmp_path / "class"))
+    export_progress("Sara", store=store)
+    said = capsys.readouterr().out
+    assert "in the hand-in folder your course set up" in said and str(tmp_path) not in said
+    assert (tmp_path / "class" / "my-progress-sara.json").exists()

@@ -293,13 +293,14 @@ def show_progress(store: ProgressStore | None = None):
     description = f"a bar for each lesson; you have answered {done} of {total} quiz questions correctly."
     show(fig, description)
     print(f"Text description: {description}")
-    print(f"Your answers are saved in {(store or default_store()).path}")
+    print("Your answers are saved on this computer as you go; export_progress() writes a copy to hand in.")
 
 
 def export_progress(name: str | None = None, folder: Path | str | None = None,
                     store: ProgressStore | None = None) -> None:
     """Write your whole record to one file that you can hand in, and say where it is."""
     store = store or default_store()
+    chosen = folder is not None
     folder = Path(folder or os.environ.get(EXPORT_ENV) or Path.cwd())
     try:
         target = store.export(folder, name)
@@ -307,5 +308,10 @@ def export_progress(name: str | None = None, folder: Path | str | None = None,
         notify(f"Could not write your progress file to {folder} ({_short(err)}). "
                f"Try export_progress(folder='a folder you can write to').", "error")
         return
-    shown = target.name if target.parent.resolve() == Path.cwd().resolve() else str(target)
-    print(f"Saved your progress to {shown}: hand in this file.")
+    if target.parent.resolve() == Path.cwd().resolve():
+        where = "in the same folder as this notebook"
+    elif chosen:
+        where = f"in {target.parent}"  # the folder the learner named
+    else:
+        where = "in the hand-in folder your course set up"
+    print(f"Saved your progress to {target.name}, {where}: hand in this file.")
