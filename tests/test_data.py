@@ -187,3 +187,34 @@ def test_own_words_columns_do_not_copy_their_sources_sentences(name, n=10):
             text = tokens(row[column])
             copied = [i for i in range(len(text) - n + 1) if tuple(text[i:i + n]) in runs]
             assert not copied, f"{name} {row.iloc[0]} {column} copies its source: {' '.join(text[copied[0]:][:n])}"
+
+
+def test_each_disputed_stance_is_another_valid_coding_of_the_quote():
+    """quotes.stance is the course's one coding; stance_disputed, where filled, is a different valid stance."""
+    fields = next(r for r in package()["resources"] if r["name"] == "quotes")["schema"]["fields"]
+    stances = set(next(f for f in fields if f["name"] == "stance")["constraints"]["enum"])
+    quotes = table("quotes")
+    disputed = quotes[quotes["stance_disputed"].notna()]
+    assert len(disputed) >= 2, "the quotes lessons 05 and 07 read differently (q02, q09) record their other coding"
+    for _, row in disputed.iterrows():
+        assert row["stance_disputed"] in stances, f"{row['quote_id']}: {row['stance_disputed']!r} is not a stance"
+        assert row["stance_disputed"] != row["stance"], f"{row['quote_id']}: the other coding repeats stance"
+
+
+# the stance a quotation must show for the argument map to use it for a position
+POSITION_STANCE = {"expel-now": "leave", "keep-coalition": "stay", "neither-power": "neither-power",
+                   "symbolic-vote": "unclear"}
+
+
+def test_the_argument_map_reads_each_quote_by_its_one_coding_or_its_recorded_other_coding():
+    """A quote the map uses for a position shows that position's stance in quotes, in stance or stance_disputed,
+    so no lesson can count the room each side gets with a coding that data/ does not hold."""
+    quotes = table("quotes").set_index("quote_id")
+    for _, row in table("arguments").explode("quote_ids").dropna(subset=["quote_ids"]).iterrows():
+        if not row["quote_ids"].startswith("q"):
+            continue
+        quote = quotes.loc[row["quote_ids"]]
+        wanted = POSITION_STANCE[row["position"]]
+        assert wanted in (quote["stance"], quote["stance_disputed"]), (
+            f"{row['argument_id']} ({row['position']}) uses {row['quote_ids']}, coded {quote['stance']!r}: "
+            f"record {wanted!r} in its stance_disputed or change the map")

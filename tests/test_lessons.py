@@ -146,3 +146,29 @@ def test_the_lesson_map_in_start_here_gives_each_lessons_own_minutes():
     for path in LESSONS:
         own = minutes(path)
         assert listed.get(path.name[:2]) == own, f"Start here lists {listed.get(path.name[:2])} min for {path.name}"
+
+
+def test_lessons_05_and_07_count_the_room_each_side_gets_with_one_coding():
+    """Only lesson 07 counts quoted words by side, with quotes.stance, and shows the what-if of stance_disputed."""
+    lesson_05 = nbformat.read(notebooks_dir() / "05_the_arguments.ipynb", as_version=4)
+    code_05 = "\n".join(c.source for c in lesson_05.cells if c.cell_type == "code")
+    assert 'table("quotes")' not in code_05 and "n_words" not in code_05, \
+        "lesson 05 must not count quoted words by the map's positions: lesson 07 counts them with quotes.stance"
+    assert "Lesson 07" in markdown(notebooks_dir() / "05_the_arguments.ipynb")
+
+    path = notebooks_dir() / "07_reading_critically.ipynb"
+    cells = nbformat.read(path, as_version=4).cells
+    what_if = [c for c in cells if c.cell_type == "code" and "stance_disputed" in c.source]
+    assert what_if, "lesson 07 must show how the count moves when disputed quotes are coded the other way"
+    shown = " ".join(o.get("data", {}).get("text/plain", "") for c in what_if for o in c.outputs)
+    quotes = table("quotes")
+    quotes["n_words"] = quotes["words"].str.replace("…", "").str.split().str.len()
+    for _, row in quotes[quotes["stance_disputed"].notna()].iterrows():
+        assert re.search(rf"{row['speaker']}\s+{row['n_words']}\b", shown), f"the what-if does not show {row['quote_id']}"
+
+    by_stance = quotes.groupby("stance", observed=True)["n_words"].sum()
+    shammari = quotes[quotes["speaker"] == "ihsan-al-shammari"].iloc[0]
+    moved = by_stance[shammari["stance_disputed"]] + shammari["n_words"]
+    text = markdown(path)
+    assert f"{moved} words against {by_stance['leave']}" in text, "the prose gives the what-if's numbers"
+    assert "lesson 05" in text, "the prose says which lesson reads the disputed quote the other way"
