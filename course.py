@@ -12,6 +12,7 @@
     python3 course.py grade DIR  grade a class's submissions (a folder or zip) with the solutions
     python3 course.py site       build a static HTML copy of the course in site/ (no Python needed to read)
     python3 course.py report     print the course's figures in one table (lessons, exercises, data, speed)
+    python3 course.py plans      write docs/lesson-plans.md: each core lesson minute by minute (time model)
     python3 course.py bench      measure notebook run times and the package's import cost
     python3 course.py bench-grading  time our grader against nbgrader 0.9.6 on 100 submissions
     python3 course.py lock       re-pin requirements*.txt from requirements*.in (maintainers)
@@ -250,7 +251,7 @@ COMMANDS = {
     "exercises": package_command("exercises"), "sources": package_command("sources"),
     "handout": package_command("handout"),
     "grade": package_command("grade", in_course_folder=False),  # the submissions' path is the user's
-    "site": package_command("site"), "report": package_command("report", dev=True),
+    "site": package_command("site"), "plans": package_command("plans"), "report": package_command("report", dev=True),
     "bench": script_command("bench/run.py"), "bench-grading": script_command("bench/grading.py"),
 }
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from twopowers.charts import is_chart
-from twopowers.data import notebooks_dir
+from twopowers.data import lesson_paths
 from twopowers.notebooks import execute, fresh_learner
 
 HERE = Path(__file__).resolve().parent
@@ -100,9 +100,9 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5, help="rounds (each runs the floor and every notebook once)")
     parser.add_argument("--skip-browser", action="store_true", help="leave out the browser latency")
     parser.add_argument("--skip-nbval", action="store_true", help="leave out the nbval parallel/serial ratio")
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebook in notebooks/")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: Start here and every lesson")
     args = parser.parse_args()
-    notebooks = args.notebooks or sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    notebooks = args.notebooks or lesson_paths()
 
     with tempfile.TemporaryDirectory() as scratch:
         floor_path = Path(scratch) / "floor.ipynb"

@@ -6,11 +6,12 @@ import pytest
 
 from twopowers.citations import (LIST, ONE, PAGE, REFERENCE, SLUG, cited, describe, numbers, reference, renumber,
                                  sources, text_citations, update_all)
-from twopowers.data import notebooks_dir
+from twopowers.data import course_notebooks, notebooks_dir
 from twopowers.errors import CourseError
 from twopowers.lessons import lesson_notebooks, prose
 
 LESSONS = lesson_notebooks()
+WITH_LISTS = [p for p in course_notebooks() if not p.name.startswith("00_")]  # lessons and Going further
 NUMBERED = numbers()
 
 
@@ -18,12 +19,14 @@ def markdown_of(nb) -> str:
     return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", WITH_LISTS, ids=lambda p: p.name)
 def test_every_reference_is_a_numbered_link_to_a_known_source(path):
     text = markdown_of(nbformat.read(path, as_version=4))
     assert not SLUG.search(text), f"{SLUG.search(text).group(0)}: run python3 course.py sources to number it"
     links = ONE.findall(text)
-    assert links, f"{path.name} cites no source"
+    assert links or path not in LESSONS, f"{path.name} cites no source"
+    up = "../" if path.parent != notebooks_dir() else ""
+    assert text.count(f"]({up}{PAGE}#") == len(links), "each reference points to the sources page from here"
     assert text.count(f"{PAGE}#") == len(links), "every link to the sources page is a numbered reference"
     for number, source in links:
         assert source in NUMBERED, f"{path.name}: no source {source} in data/sources.csv"
@@ -31,12 +34,12 @@ def test_every_reference_is_a_numbered_link_to_a_known_source(path):
                                                  f"{source}: run python3 course.py sources")
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", WITH_LISTS, ids=lambda p: p.name)
 def test_each_lesson_lists_exactly_the_sources_its_text_cites(path):
     nb = nbformat.read(path, as_version=4)
     lists = [m.group(0) for c in nb.cells if c.cell_type == "markdown" for m in LIST.finditer(c.source)]
     assert len(lists) == 1, "one generated list of sources, in the section Sources and further reading"
-    items = re.findall(r"^- \[(\d+)\]\(sources\.ipynb#cell-id=([\w-]+)\) (.+)$", lists[0], re.M)
+    items = re.findall(r"^- \[(\d+)\]\((?:\.\./)?sources\.ipynb#cell-id=([\w-]+)\) (.+)$", lists[0], re.M)
     listed = [source for _, source, _ in items]
     assert set(listed) == set(cited(text_citations(nb)))
     assert [int(n) for n, _, _ in items] == sorted(NUMBERED[s] for s in listed), "listed by number"
@@ -69,6 +72,9 @@ def test_renumber_reads_old_and_stale_references_and_writes_current_numbers():
     assert new == ("Said so [[3](sources.ipynb#cell-id=a-source), [12](sources.ipynb#cell-id=b-source)]. "
                    "Again [[12](sources.ipynb#cell-id=b-source)].")
     assert REFERENCE.fullmatch(reference(["a-source"], numbered))
+    assert renumber("[source: a-source]", numbered, "../") == "[[3](../sources.ipynb#cell-id=a-source)]"
+    assert renumber("[[1](../sources.ipynb#cell-id=a-source)]", numbered, "../") == \
+        "[[3](../sources.ipynb#cell-id=a-source)]", "a Going further notebook links one folder up"
     with pytest.raises(CourseError, match="No source called nowhere in data/sources.csv"):
         renumber("[source: nowhere]", numbered)
 

@@ -5,14 +5,14 @@ import nbformat
 import pandas as pd
 import pytest
 
-from twopowers.data import notebooks_dir
+from twopowers.data import course_notebooks
 from twopowers.display import list_html, readable, readable_output, series_html, tidy
 
 # What a newcomer cannot read: missing-value markers, pandas' dtype lines, Python's reprs of durations and
 # lists, and file paths (a temporary folder's, or the progress folder's)
 RAW = re.compile(r"\bNaT\b|<NA>|&lt;NA&gt;|\bNaN\b|Timedelta\(|dtype: \w+|\bdtype=|^\s*\[['\"].*['\"]\]\s*$|/tmp/|"
                  r"\.between-two-powers", re.M)
-NOTEBOOKS = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = course_notebooks()
 
 
 def displayed(output) -> str:

@@ -1,4 +1,5 @@
-"""Quality gates for every lesson notebook (01 onwards): anatomy, quizzes, charts, plain words and ¶ coverage."""
+"""Quality gates for every lesson notebook (01 onwards) and Going further notebook: anatomy, quizzes, charts, plain
+words, ¶ coverage, and a core that fits its stated minutes by the time model."""
 import re
 from collections import Counter
 
@@ -6,10 +7,12 @@ import nbformat
 import pytest
 
 from twopowers.charts import is_chart
-from twopowers.data import notebooks_dir, quiz_path, table
-from twopowers.lessons import ALL_PARAGRAPHS, cited_paragraphs, lesson_notebooks, markdown, minutes, prose, quiz_file
+from twopowers.data import course_notebooks, going_further_paths, lesson_paths, notebooks_dir, quiz_path, table
+from twopowers.lessons import (ALL_PARAGRAPHS, cited_paragraphs, estimate, lesson_notebooks, markdown, minutes, prose,
+                               quiz_file)
 
-NOTEBOOKS = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = course_notebooks()
+GOING_FURTHER = going_further_paths()
 LESSONS = lesson_notebooks()
 MAX_GRADE = 12
 
@@ -114,13 +117,15 @@ def test_answers_that_come_from_data_agree_with_it(lesson, question):
         assert str(value) in question["explanation"], f"the explanation does not give {value!r}"
 
 
-def test_lessons_01_to_09_hold_at_least_80_questions_of_every_type():
-    counts = {p.name: len(quiz_file(p)["questions"]) for p in LESSONS}
-    print(f"\nquestions per lesson: {counts}; total {sum(counts.values())}")
+def test_lessons_01_to_09_and_their_going_further_hold_at_least_80_questions_of_every_type():
+    """The cores keep 8 or more questions each; with the Going further notebooks the course keeps 80 or more."""
+    notebooks = LESSONS + GOING_FURTHER
+    counts = {p.name: len(quiz_file(p)["questions"]) for p in notebooks}
+    print(f"\nquestions per notebook: {counts}; total {sum(counts.values())}")
     if len(LESSONS) < 9:
         pytest.skip(f"{len(LESSONS)} of 9 lessons written; {sum(counts.values())} questions so far")
     assert sum(counts.values()) >= 80
-    used = {q["type"] for p in LESSONS for q in quiz_file(p)["questions"]}
+    used = {q["type"] for p in notebooks for q in quiz_file(p)["questions"]}
     assert used == {"single", "multiple", "truefalse", "numeric", "ordering", "matching"}
 
 
@@ -172,3 +177,46 @@ def test_lessons_05_and_07_count_the_room_each_side_gets_with_one_coding():
     text = markdown(path)
     assert f"{moved} words against {by_stance['leave']}" in text, "the prose gives the what-if's numbers"
     assert "lesson 05" in text, "the prose says which lesson reads the disputed quote the other way"
+
+
+@pytest.mark.parametrize("path", lesson_paths(), ids=lambda p: p.name)
+def test_each_core_lesson_fits_its_stated_minutes(path):
+    """By the time model (docs/instructor-guide.md): a lesson states at most 50 minutes, Start here at most 25,
+    and its estimate is within what it states. What does not fit goes to a Going further notebook."""
+    stated, parts = minutes(path), estimate(path)
+    assert stated <= (25 if path.name.startswith("00_") else 50)
+    assert parts["minutes"] <= stated, f"{path.name}: about {parts['minutes']} minutes of work for {stated} stated: {parts}"
+
+
+@pytest.mark.parametrize("path", GOING_FURTHER, ids=lambda p: p.name)
+def test_each_going_further_notebook_says_what_it_extends_and_keeps_the_lesson_anatomy(path):
+    parent = next((p for p in lesson_paths() if p.name[:2] == path.name[:2]), None)
+    assert parent is not None, f"{path.name} goes with no lesson {path.name[:2]}"
+    head = nbformat.read(path, as_version=4).cells[0].source
+    assert re.match(rf"# Going further {path.name[:2]}: \S", head), "its title says it is Going further"
+    assert "*Optional:" in head and f"](../{parent.name})" in head, "it says it is optional and links its lesson"
+    text = markdown(path)
+    for part in ("**Central question:**", "## Key points", "## Sources and further reading"):
+        assert part in text, f"{path.name} has no {part}"
+    assert estimate(path)["minutes"] <= minutes(path), "it fits the minutes it states"
+    listed = re.findall(r"\*\*(L\d{2}\.O\d+)\*\*", head)
+    parent_objectives = quiz_file(parent)["objectives"]
+    assert listed and set(listed) <= set(parent_objectives) | set(quiz_file(path)["objectives"]), \
+        "its objectives are its lesson's"
+    quiz = quiz_file(path)
+    code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    for section in {q.get("section") for q in quiz["questions"]}:
+        assert f'quiz("{path.stem}", section="{section}")' in code, f"no quiz cell for section {section!r}"
+    per_objective = Counter(q["objective"] for q in quiz["questions"])
+    assert all(per_objective[o] >= 2 for o in quiz["objectives"]), "each objective is assessed twice"
+
+
+def test_moved_questions_keep_counting_where_they_were_answered():
+    """A question moved from a lesson to its Going further notebook names where it was saved before."""
+    lesson_ids = {p.stem: {q["id"] for q in quiz_file(p)["questions"]} for p in lesson_paths()}
+    for path in GOING_FURTHER:
+        for q in quiz_file(path)["questions"]:
+            for alias in q.get("aliases", []):
+                lesson, _, old_id = alias.partition(":")
+                assert lesson in lesson_ids, f"{path.stem} {q['id']}: alias to an unknown lesson {lesson}"
+                assert old_id not in lesson_ids[lesson], f"{alias} is still a question of {lesson}: two homes"

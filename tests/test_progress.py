@@ -179,3 +179,39 @@ def test_export_says_where_the_file_is_without_a_path_the_learner_did_not_choose
     said = capsys.readouterr().out
     assert "in the hand-in folder your course set up" in said and str(tmp_path) not in said
     assert (tmp_path / "class" / "my-progress-sara.json").exists()
+
+
+def test_an_export_made_before_a_question_moved_still_counts(tmp_path, monkeypatch):
+    """A learner answered q-old in lesson 02, then the question moved to a Going further notebook: their saved
+    and exported answer counts there, through the question's alias, and the quiz shows it again."""
+    import shutil
+
+    import yaml
+
+    from twopowers.data import DATA_ENV, quiz_schema_path
+    from twopowers.progress import ProgressStore
+    from twopowers.quizzes import QuestionView
+
+    data = tmp_path / "data"
+    (data / "quizzes").mkdir(parents=True)
+    shutil.copy(quiz_schema_path(), data / "quizzes" / "quiz.schema.json")
+    question = {"id": "q-old", "type": "truefalse", "prompt": "A cap is a count?", "answer": False,
+                "explanation": "A cap is a limit.", "objective": "L02.O2", "skill": "numbers-in-context",
+                "paragraphs": [17], "section": "scale", "aliases": ["02_how_we_got_here:q-old"]}
+    (data / "quizzes" / "02g_more.yml").write_text(yaml.safe_dump(
+        {"lesson": "02g_more", "title": "Going further 02", "objectives": {"L02.O2": "Compare a cap with a count."},
+         "questions": [question]}))
+    monkeypatch.setenv(DATA_ENV, str(data))
+    earlier = ProgressStore(tmp_path / "before")  # the learner's record before the question moved
+    earlier.record_answer("02_how_we_got_here", "q-old", False, "correct", 1.0, tries=1)
+    exported = earlier.export(tmp_path / "handed-in", "Sara")
+    store = ProgressStore(tmp_path / "sara")  # the export, loaded as a progress record after the move
+    store.directory.mkdir(parents=True, exist_ok=True)
+    shutil.copy(exported, store.path)
+
+    row = progress_table(store).set_index("lesson").loc["02g_more"]
+    assert (row.answered, row.correct, row.left) == (1, 1, 0)
+    from twopowers.questions import load_quiz_file
+
+    view = QuestionView(load_quiz_file(data / "quizzes" / "02g_more.yml").questions[0], "02g_more", store)
+    assert view.status == "correct" and "Your saved answer is shown" in view.feedback.value

@@ -62,7 +62,7 @@ def test_the_time_model_counts_what_a_learner_does(tmp_path, monkeypatch):
         nbformat.v4.new_code_cell('write("99_t", "w", "Why?")')])
     path = tmp_path / "99_t.ipynb"
     nbformat.write(nb, path)
-    monkeypatch.setattr(lessons, "quiz_file", lambda p: {"questions": [{}, {}]})
+    monkeypatch.setattr(lessons, "quiz_file", lambda p: {"questions": [{"section": "a"}, {"section": "a"}, {"section": "b"}]})
     parts = lessons.estimate(path)
     assert {k: parts[k] for k in ("code_cells", "questions", "discuss", "activities")} == \
         {"code_cells": 1, "questions": 2, "discuss": 1, "activities": 1}
@@ -70,3 +70,23 @@ def test_the_time_model_counts_what_a_learner_does(tmp_path, monkeypatch):
     expected = (parts["words"] / model["words_per_minute"] + model["code_cell"] + 2 * model["question"]
                 + model["discuss"] + model["activity"])
     assert parts["minutes"] == round(expected) and 295 <= parts["words"] <= 305
+
+
+def test_the_lesson_plans_in_docs_are_those_of_todays_lessons():
+    """docs/lesson-plans.md is written from the lessons by python3 course.py plans; it must not drift, and it
+    gives each core lesson its stated minutes, ending no later than them."""
+    import re
+
+    from twopowers.data import course_root, lesson_paths
+    from twopowers.lessons import minutes
+    from twopowers.report import lesson_plans
+
+    text = lesson_plans()
+    written = (course_root() / "docs" / "lesson-plans.md").read_text(encoding="utf-8")
+    assert written == text, "docs/lesson-plans.md is out of date: run python3 course.py plans"
+    sections = text.split("\n## ")[1:]
+    assert len(sections) == len(lesson_paths())
+    for path, section in zip(lesson_paths(), sections):
+        assert f"({minutes(path)} minutes)" in section.splitlines()[0]
+        ends = [int(m) for m in re.findall(r"^\| \d+–(\d+) \|", section, re.M)]
+        assert ends and ends[-1] == minutes(path), f"{path.name}: the plan runs to {ends[-1:]}, not {minutes(path)}"

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from twopowers.citations import numbers
-from twopowers.data import notebooks_dir
+from twopowers.data import course_notebooks
 from twopowers.site import build
 
 DEFAULT_ALT = "No description has been provided for this image"
@@ -25,7 +25,7 @@ def site(tmp_path_factory):
 
 def test_every_notebook_has_a_page_and_the_index_links_them_all(site):
     out, pages = site
-    expected = {f"{p.stem}.html" for p in notebooks_dir().glob("[0-9][0-9]_*.ipynb")}
+    expected = {f"{p.stem}.html" for p in course_notebooks()}  # lessons and Going further notebooks
     assert expected <= set(pages)
     assert {"index.html", "glossary.html", "data.html", "sources.html"} <= set(pages)
     linked = {a["href"] for a in pages["index.html"].select("main a[href]")}
@@ -118,7 +118,7 @@ def test_pages_load_nothing_from_the_network(site):
 
 
 def lesson_pages(pages):
-    for path in sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb")):
+    for path in course_notebooks():
         yield path, pages[f"{path.stem}.html"]
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 PAGE = "sources.ipynb"
-TARGET = "sources.ipynb#cell-id="
-ONE = re.compile(r"\[(\d+)\]\(sources\.ipynb#cell-id=([\w-]+)\)")
-REFERENCE = re.compile(r"\[(?:\[\d+\]\(sources\.ipynb#cell-id=[\w-]+\)(?:, )?)+\]")
+TARGET = "sources.ipynb#cell-id="  # from a Going further notebook, one folder down: "../" + TARGET
+ONE = re.compile(r"\[(\d+)\]\((?:\.\./)?sources\.ipynb#cell-id=([\w-]+)\)")
+REFERENCE = re.compile(r"\[(?:\[\d+\]\((?:\.\./)?sources\.ipynb#cell-id=[\w-]+\)(?:, )?)+\]")
 SLUG = re.compile(r"\[sources?: ([^\]]+)\]")  # the older form, "[source: id; id]": still read, never written
 LIST_START = "<!-- sources-list: written by `python3 course.py sources`; edit the references in the text instead -->"
 LIST_END = "<!-- end of sources-list -->"
@@ -52,14 +52,14 @@ def cited(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def reference(ids: list[str], numbered: dict[str, int]) -> str:
+def reference(ids: list[str], numbered: dict[str, int], up: str = "") -> str:
     """The numbered reference for one or more sources: ``[[3](sources.ipynb#cell-id=ID), [12](...)]``."""
     unknown = [i for i in ids if i not in numbered]
     if unknown:
         from .errors import CourseError
 
         raise CourseError(f"No source called {', '.join(unknown)} in data/sources.csv: add it there first.")
-    return "[" + ", ".join(f"[{numbered[i]}]({TARGET}{i})" for i in ids) + "]"
+    return "[" + ", ".join(f"[{numbered[i]}]({up}{TARGET}{i})" for i in ids) + "]"
 
 
 def html_reference(ids: list[str], numbered: dict[str, int]) -> str:
@@ -71,11 +71,12 @@ def html_reference(ids: list[str], numbered: dict[str, int]) -> str:
     return f"[{links}]" if links else ""
 
 
-def renumber(text: str, numbered: dict[str, int]) -> str:
-    """The text with every reference written with its sources' current numbers."""
-    text = REFERENCE.sub(lambda m: reference([i for _, i in ONE.findall(m.group(0))], numbered), text)
+def renumber(text: str, numbered: dict[str, int], up: str = "") -> str:
+    """The text with every reference written with its sources' current numbers (``up`` is "../" in a
+    Going further notebook, one folder below the sources page)."""
+    text = REFERENCE.sub(lambda m: reference([i for _, i in ONE.findall(m.group(0))], numbered, up), text)
     return SLUG.sub(lambda m: reference([p.strip() for p in re.split(r"[;,]", m.group(1)) if p.strip()],
-                                        numbered), text)
+                                        numbered, up), text)
 
 
 def without_references(text: str) -> str:
@@ -119,26 +120,26 @@ def describe(row: dict) -> str:
 
 
 # ----- the generated parts ------------------------------------------------------------------------------
-def lesson_list(ids: list[str], rows: dict[str, dict]) -> str:
+def lesson_list(ids: list[str], rows: dict[str, dict], up: str = "") -> str:
     """The marked list of a lesson's sources, by number."""
     ordered = sorted(ids, key=lambda i: rows[i]["number"])
-    items = "\n".join(f"- [{rows[i]['number']}]({TARGET}{i}) {describe(rows[i])}" for i in ordered)
+    items = "\n".join(f"- [{rows[i]['number']}]({up}{TARGET}{i}) {describe(rows[i])}" for i in ordered)
     return f"{LIST_START}\n\n{items}\n\n{LIST_END}"
 
 
-def update_lesson(nb, rows: dict[str, dict]) -> bool:
-    """Renumber a lesson's references and rewrite its sources list; True if anything changed."""
+def update_lesson(nb, rows: dict[str, dict], up: str = "") -> bool:
+    """Renumber a notebook's references and rewrite its sources list; True if anything changed."""
     numbered = {i: r["number"] for i, r in rows.items()}
     changed = False
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            new = renumber(cell.source, numbered)
+            new = renumber(cell.source, numbered, up)
             changed |= new != cell.source
             cell.source = new
     ids = cited(text_citations(nb))
     for cell in nb.cells:
         if cell.cell_type == "markdown" and LIST.search(cell.source):
-            new = LIST.sub(lambda _: lesson_list(ids, rows), cell.source)
+            new = LIST.sub(lambda _: lesson_list(ids, rows, up), cell.source)
             changed |= new != cell.source
             cell.source = new
     return changed
@@ -149,6 +150,13 @@ def text_citations(nb) -> str:
     the list shows."""
     return "\n".join(FURTHER.sub("", LIST.sub("", c.source)) if LIST.search(c.source) else c.source
                      for c in nb.cells if c.cell_type == "markdown")
+
+
+def _notebook_link(name: str) -> str:
+    """A link from the sources page to a lesson ("lesson 02") or a Going further notebook ("going further 02")."""
+    if name[2:3] == "g":
+        return f"[going further {name[:2]}](going-further/{name}.ipynb)"
+    return f"[lesson {name[:2]}]({name}.ipynb)"
 
 
 def lessons_citing(lessons: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -195,7 +203,7 @@ def sources_page(lessons: dict[str, list[str]]):
     for row in rows:
         where = []
         if row["source_id"] in in_lessons:
-            where.append("Cited in " + ", ".join(f"[lesson {n[:2]}]({n}.ipynb)" for n in in_lessons[row["source_id"]]))
+            where.append("Cited in " + ", ".join(_notebook_link(n) for n in in_lessons[row["source_id"]]))
         if row["source_id"] in in_tables:
             where.append("data: " + ", ".join(f"`{t}`" for t in in_tables[row["source_id"]]))
         note = f" *Note: {escape(row['note'])}*" if row["note"] else ""
@@ -216,13 +224,13 @@ def update_all(write: bool = True) -> list[Path]:
     """Renumber every lesson's references, rewrite their lists and the sources page; the files changed."""
     import nbformat
 
-    from .data import notebooks_dir
+    from .data import course_notebooks, going_further_dir, notebooks_dir
 
     rows = {row["source_id"]: row for row in sources()}
     changed, lessons = [], {}
-    for path in sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb")):
+    for path in course_notebooks():
         nb = nbformat.read(path, as_version=4)
-        if update_lesson(nb, rows):
+        if update_lesson(nb, rows, "../" if path.parent == going_further_dir() else ""):
             changed.append(path)
             if write:
                 nbformat.write(nb, path)

@@ -2,6 +2,7 @@
 
     python -m twopowers validate [quiz files]   check quiz files against data/quizzes/quiz.schema.json
     python -m twopowers refresh [notebooks]     re-run notebooks as a new learner and save their outputs
+                                                (default: the lessons, Going further and the solutions)
     python -m twopowers exercises [--check]     write exercises/ from solutions/ (or only say what drifted)
     python -m twopowers sources [--check]       renumber the lessons' source references, rewrite their source
                                                 lists and notebooks/sources.ipynb (or only say what drifted)
@@ -9,6 +10,7 @@
     python -m twopowers grade SUBMISSIONS       grade a class (see gradebook.py for the options)
     python -m twopowers site [--out DIR]        build the static HTML course (default: site/)
     python -m twopowers report                  print the course's figures in one report (needs textstat)
+    python -m twopowers plans [--check]         write docs/lesson-plans.md: each lesson minute by minute
 """
 from __future__ import annotations
 
@@ -99,6 +101,23 @@ def sources(check_only: bool) -> int:
     return 1 if check_only and changed else 0
 
 
+def write_plans(check_only: bool) -> int:
+    from .data import course_root
+    from .report import lesson_plans
+
+    path = course_root() / "docs" / "lesson-plans.md"
+    text = lesson_plans()
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        print(f"{path} is up to date.")
+        return 0
+    if check_only:
+        print(f"{path} is out of date: run python3 course.py plans")
+        return 1
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
 def skip_uri_grammar() -> None:
     """Spare this process the 3 s that jsonschema (imported by nbformat) spends building an RFC 3987
     grammar at import. Call it before nbformat is imported. Nothing in the course checks URI formats: the
@@ -135,12 +154,16 @@ def main(argv: list[str] | None = None) -> int:
     web = commands.add_parser("site", help="build a static HTML version of the course, readable without Python")
     web.add_argument("--out", type=Path, default=None, help="folder (default: site/)")
     commands.add_parser("report", help="print the course's figures: lessons, exercises, data, benchmarks")
+    plans = commands.add_parser("plans", help="write docs/lesson-plans.md from the lessons and the time model")
+    plans.add_argument("--check", action="store_true", help="write nothing; fail if the plans are out of date")
     args = parser.parse_args(argv)
     if args.command == "report":
         from .report import report
 
         print(report(), end="")
         return 0
+    if args.command == "plans":
+        return write_plans(args.check)
     if args.command == "site":
         from .site import build as build_site
 
@@ -164,12 +187,11 @@ def main(argv: list[str] | None = None) -> int:
         return exercises(args.check)
     if args.command == "sources":
         return sources(args.check)
-    from .data import notebooks_dir
+    from .assignments import solution_notebooks
+    from .data import course_notebooks
     from .notebooks import refresh
 
-    from .assignments import solution_notebooks
-
-    return refresh(args.notebooks or [*sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb")), *solution_notebooks()])
+    return refresh(args.notebooks or [*course_notebooks(), *solution_notebooks()])
 
 
 if __name__ == "__main__":

@@ -18,6 +18,25 @@ def notebooks_dir() -> Path:
     return course_root() / "notebooks"
 
 
+def going_further_dir() -> Path:
+    """notebooks/going-further/: the optional notebooks that extend a lesson (NNg_name.ipynb goes with NN)."""
+    return notebooks_dir() / "going-further"
+
+
+def lesson_paths() -> list[Path]:
+    """The core notebooks, in course order: Start here (00) and the lessons 01 onwards."""
+    return sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+
+
+def going_further_paths() -> list[Path]:
+    return sorted(going_further_dir().glob("[0-9][0-9]g_*.ipynb"))
+
+
+def course_notebooks() -> list[Path]:
+    """Every teaching notebook, each Going further notebook right after its lesson (the sources page aside)."""
+    return sorted(lesson_paths() + going_further_paths(), key=lambda p: p.stem)
+
+
 def data_dir() -> Path:
     """The data/ folder: $TWOPOWERS_DATA if set, else the one in this repository."""
     override = os.environ.get(DATA_ENV)
@@ -42,8 +61,8 @@ def quiz_schema_path() -> Path:
 
 
 def lessons_with_quizzes() -> list[str]:
-    """Every lesson that has a quiz file, in course order."""
-    return sorted(p.stem for p in quiz_dir().glob("[0-9][0-9]_*.yml"))
+    """Every notebook that has a quiz file, in course order (Going further notebooks after their lesson)."""
+    return sorted(p.stem for p in quiz_dir().glob("[0-9][0-9]*_*.yml"))  # lessons and Going further
 
 
 # ----- the data package: one call per table ---------------------------------------------------------

@@ -44,10 +44,15 @@ def prose(path: Path) -> str:
     Lines wrapped inside a paragraph are joined again; a paragraph or list item without closing
     punctuation counts as one sentence.
     """
+    return prose_of(markdown(path))
+
+
+def prose_of(text: str) -> str:
+    """``prose`` of a markdown text."""
     from .citations import without_references
 
     items, current = [], []
-    for line in without_references(markdown(path)).splitlines() + [""]:
+    for line in without_references(text).splitlines() + [""]:
         stripped = line.strip()
         starts_item = re.match(r"^([-*]|\d+\.)\s", stripped)
         if not stripped or stripped.startswith(("#", "|", "```")) or starts_item:
@@ -85,26 +90,58 @@ def minutes_in(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def estimate(path: Path) -> dict:
-    """A lesson's parts and the minutes the time model gives them: its prose words, code cells a learner runs
-    (the hidden setup cell aside), charts, quiz questions, Discuss prompts and activities."""
+QUIZ_CELL = re.compile(r'quiz\("([^"]+)"(?:,\s*section="([^"]+)")?\)')
+COUNTS = ("words", "code_cells", "charts", "questions", "discuss", "activities")
+
+
+def plan(path: Path) -> list[dict]:
+    """A notebook cut at its level-2 headings ("## 1. ...", "## Key points"), each part with what a learner does
+    in it and the minutes the time model gives that: the first part is the opening (title, central question,
+    objectives, the hidden setup cell)."""
     import nbformat
 
     from .charts import is_chart
 
-    nb = nbformat.read(path, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code" and "setup" not in c.metadata.get("tags", [])]
-    activities = [c for c in code if ACTIVITY.search(c.source)]
-    plain = [c for c in code if c not in activities and not c.source.lstrip().startswith("quiz(")]
-    parts = {"words": len(prose(path).split()), "code_cells": len(plain),  # quizzes and activities: below
-             "charts": sum(1 for c in code if any(is_chart(o) for o in c.outputs)),
-             "questions": len(quiz_file(path)["questions"]),
-             "discuss": markdown(path).count("**Discuss.**"), "activities": len(activities)}
+    questions = quiz_file(path)["questions"]
+    parts: list[dict] = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        heading = re.search(r"^## (.+)$", cell.source, re.M) if cell.cell_type == "markdown" else None
+        if not parts or heading:
+            parts.append({"part": heading.group(1).strip() if heading else "Opening", "markdown": "",
+                          **{k: 0 for k in COUNTS}})
+        part = parts[-1]
+        if cell.cell_type == "markdown":
+            part["markdown"] += cell.source + "\n\n"
+            continue
+        if cell.cell_type != "code" or "setup" in cell.metadata.get("tags", []):
+            continue
+        quizzes = QUIZ_CELL.findall(cell.source)
+        if quizzes:
+            part["questions"] += sum(1 for q in questions for _, section in quizzes
+                                     if not section or q.get("section") == section)
+        elif ACTIVITY.search(cell.source):
+            part["activities"] += 1
+        else:
+            part["code_cells"] += 1
+        part["charts"] += any(is_chart(o) for o in cell.outputs)
     model = TIME_MODEL
-    parts["minutes"] = round(parts["words"] / model["words_per_minute"] + parts["code_cells"] * model["code_cell"]
-                             + parts["charts"] * model["chart"] + parts["questions"] * model["question"]
-                             + parts["discuss"] * model["discuss"] + parts["activities"] * model["activity"])
+    for part in parts:
+        text = part.pop("markdown")
+        part["words"] = len(prose_of(text).split())
+        part["discuss"] = text.count("**Discuss.**")
+        part["minutes"] = (part["words"] / model["words_per_minute"] + part["code_cells"] * model["code_cell"]
+                           + part["charts"] * model["chart"] + part["questions"] * model["question"]
+                           + part["discuss"] * model["discuss"] + part["activities"] * model["activity"])
     return parts
+
+
+def estimate(path: Path) -> dict:
+    """A notebook's totals by the time model: prose words, code cells a learner runs (the hidden setup cell,
+    quiz and activity cells aside), charts, quiz questions, Discuss prompts, activities, and the minutes."""
+    parts = plan(path)
+    totals = {k: sum(p[k] for p in parts) for k in COUNTS}
+    totals["minutes"] = round(sum(p["minutes"] for p in parts))
+    return totals
 
 
 def quiz_file(path: Path) -> dict:

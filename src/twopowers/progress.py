@@ -71,8 +71,9 @@ class ProgressStore:
     def get(self, kind: str, lesson: str, key: str) -> Any:
         return self.load()[kind].get(lesson, {}).get(key)
 
-    def answer(self, lesson: str, question_id: str) -> dict | None:
-        return self.get("answers", lesson, question_id)
+    def answer(self, lesson: str, question_id: str, aliases: list[str] = ()) -> dict | None:
+        """The saved answer to a question, also where it was saved under an earlier key ("LESSON:ID")."""
+        return saved_answer(self.load()["answers"], lesson, question_id, aliases)
 
     # ----- writing ---------------------------------------------------------------------------
     def record_answer(self, lesson: str, question_id: str, response: Any, status: str, score: float,
@@ -244,6 +245,18 @@ def default_store() -> ProgressStore:
     return _default
 
 
+def saved_answer(answers: dict, lesson: str, question_id: str, aliases: list[str] = ()) -> dict | None:
+    """An answer from a progress record's answers: under the question's own lesson and id, or else under one of
+    its aliases, the keys it had before it was moved or renamed ("02_how_we_got_here:q7-events-of-2014")."""
+    found = answers.get(lesson, {}).get(question_id)
+    for alias in aliases:
+        if found is not None:
+            break
+        old_lesson, _, old_id = alias.partition(":")
+        found = answers.get(old_lesson, {}).get(old_id)
+    return found
+
+
 # ----- what a learner calls ----------------------------------------------------------------------
 def progress_table(store: ProgressStore | None = None):
     """A DataFrame with one row per lesson: questions, answered, correct, revealed and left to do."""
@@ -258,11 +271,11 @@ def progress_table(store: ProgressStore | None = None):
     for lesson in lessons_with_quizzes():
         try:
             quiz = load_quiz_file(quiz_path(lesson))
-            ids, title = [q.id for q in quiz.questions], quiz.title
+            questions, title = quiz.questions, quiz.title
         except QuizFileError:
             continue
-        saved = answers.get(lesson, {})
-        given = [saved[i] for i in ids if i in saved]
+        ids = [q.id for q in questions]
+        given = [a for a in (saved_answer(answers, lesson, q.id, q.aliases) for q in questions) if a is not None]
         rows.append({
             "lesson": lesson, "title": title, "questions": len(ids), "answered": len(given),
             "correct": sum(1 for a in given if a["status"] == "correct"),

@@ -49,6 +49,7 @@ class Question:
     skill: str | None = None
     paragraphs: list[int] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)  # "LESSON:ID" keys this question was saved under before
     hints: list[str] = field(default_factory=list)
     section: str | None = None
     options: list[dict] = field(default_factory=list)

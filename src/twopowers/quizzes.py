@@ -221,7 +221,7 @@ class QuestionView:
         self.feedback.add_class(f"quiz-{status}")
 
     def _restore(self) -> None:
-        saved = self.store.answer(self.lesson, self.question.id)
+        saved = self.store.answer(self.lesson, self.question.id, self.question.aliases)
         if not saved:
             return
         self.tries, self.status = int(saved.get("tries", 0)), saved.get("status")

@@ -51,13 +51,13 @@ def lesson_lines() -> list[str]:
 
 def time_lines() -> list[str]:
     """Each notebook's stated minutes beside the time model's estimate (docs/instructor-guide.md)."""
-    from .data import notebooks_dir
+    from .data import course_notebooks
 
     rows = []
-    for path in sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb")):
+    for path in course_notebooks():
         parts = estimate(path)
         stated = minutes(path)
-        rows.append([path.stem, stated, parts["minutes"], "yes" if stated and parts["minutes"] <= stated else "**no**",
+        rows.append([path.stem + (" (optional)" if path.stem[2:3] == "g" else ""), stated, parts["minutes"], "yes" if stated and parts["minutes"] <= stated else "**no**",
                      parts["words"], parts["code_cells"], parts["charts"], parts["questions"], parts["discuss"],
                      parts["activities"]])
     model = TIME_MODEL
@@ -76,7 +76,7 @@ def question_lines() -> list[str]:
     skills = ["recall", "close-reading", "sourcing", "contextualization", "corroboration", "numbers-in-context",
               "argument"]
     rows, everything = [], []
-    for path in sorted(quiz_dir().glob("[0-9][0-9]_*.yml")):
+    for path in sorted(quiz_dir().glob("[0-9][0-9]*_*.yml")):  # lessons and Going further
         questions = read_yaml(path)["questions"]
         everything += questions
         rows.append([path.stem, *_balance_cells(balance(questions), skills)])
@@ -159,3 +159,52 @@ def report() -> str:
 
 if __name__ == "__main__":
     print(report(), end="")
+
+
+def lesson_plans() -> str:
+    """docs/lesson-plans.md: a minute-by-minute plan for each core lesson, from its parts and the time model."""
+    from .data import going_further_paths, lesson_paths
+    from .lessons import plan
+
+    lines = ["# Lesson plans", "",
+             "A plan for each core lesson, minute by minute, written by `python3 course.py plans` from the notebooks "
+             "and the time model (instructor guide, *How long a lesson takes*). The minutes are estimates for a class "
+             "of 15–18-year-olds: time one lesson with your class and adjust. Going further notebooks are optional: "
+             "set them as homework or as extension work for learners who finish early.", ""]
+    for path in lesson_paths():
+        stated = minutes(path)
+        lines += [f"## {_title(path)} ({stated} minutes)", "", *_plan_table(plan(path), stated), ""]
+        for extra in going_further_paths():
+            if extra.name[:2] == path.name[:2]:
+                lines += [f"Going further: [{_title(extra)}](../notebooks/going-further/{extra.name}), about "
+                          f"{minutes(extra)} minutes, for homework or extension.", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _title(path) -> str:
+    import nbformat
+
+    first = nbformat.read(path, as_version=4).cells[0].source
+    return first.splitlines()[0].lstrip("# ").strip()
+
+
+def _plan_table(parts: list[dict], stated: int | None) -> list[str]:
+    rows, start = [], 0.0
+    for part in parts:
+        end = start + part["minutes"]
+        if round(end) > round(start):
+            rows.append([f"{round(start)}–{round(end)}", part["part"], _doing(part)])
+        start = end
+    if stated and stated > round(start):
+        rows.append([f"{round(start)}–{stated}", "(spare)", "questions, catching up, or a Discuss prompt at more length"])
+    return _table(["minutes", "part", "what learners do"], rows)
+
+
+def _doing(part: dict) -> str:
+    said = [f"read about {part['words']} words" if part["words"] else ""]
+    said.append({0: "", 1: "run 1 cell"}.get(part["code_cells"], f"run {part['code_cells']} cells"))
+    said.append({0: "", 1: "read a chart"}.get(part["charts"], f"read {part['charts']} charts"))
+    said.append({0: "", 1: "answer 1 quiz question"}.get(part["questions"], f"answer {part['questions']} quiz questions"))
+    said.append({0: "", 1: "discuss in pairs"}.get(part["discuss"], f"discuss in pairs {part['discuss']} times"))
+    said.append({0: "", 1: "an activity"}.get(part["activities"], f"{part['activities']} activities"))
+    return ", ".join(s for s in said if s)

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from .charts import CHART_CLASS
-from .data import course_root, notebooks_dir, package, table
+from .data import course_notebooks, course_root, notebooks_dir, package, table
 
 DESCRIPTION = re.compile(r"Text description:\s*(.+)")
 SETUP_PROSE = re.compile(r"\bsetup cell\b", re.I)  # the site leaves the setup cell out, so prose about it goes too
@@ -111,7 +111,7 @@ def _make_static(soup, note: bool = True) -> None:
     for output in soup.select('.jp-OutputArea-output[data-mime-type="text/plain"]'):
         placeholder = PLACEHOLDER.fullmatch(output.get_text().strip())  # a quiz or activity, shown as text
         if placeholder:
-            what = re.sub(r"\s+from \d\d_[\w-]+$", "", placeholder["what"])  # this page is that lesson
+            what = re.sub(r"\s+from \d\dg?_[\w-]+$", "", placeholder["what"])  # this page is that lesson
             what = re.sub(r"\b1 question\(s\)", "1 question", what).replace("question(s)", "questions")
             note = soup.new_tag("p", attrs={"class": "course-note"})
             note.string = f"{what}. Open the notebook in JupyterLab to {placeholder['verb']}."
@@ -149,8 +149,9 @@ def render_notebook(path: Path, pages: list[tuple[str, str]], index: int | None,
     descriptions = iter(chart_descriptions(nb))
     for image in soup.select(f".jp-OutputArea-output img:not(.{CHART_CLASS})"):  # course charts carry their own
         image["alt"] = next(descriptions, "") or image.get("alt", "")
-    for link in soup.select("a[href]"):  # a lesson's page, or a source's entry (sources.html#cell-id=...)
-        link["href"] = re.sub(r"^(\d\d_[\w-]+|sources)\.ipynb(#.*)?$", r"\1.html\2", link["href"])
+    for link in soup.select("a[href]"):  # a lesson's page, a Going further page, or a source's entry
+        link["href"] = re.sub(r"^(?:\.\./|going-further/)?(\d\dg?_[\w-]+|sources)\.ipynb(#.*)?$", r"\1.html\2",
+                              link["href"])
     _make_static(soup, note=index is not None)
     _readable_charts(soup)
     soup.body["class"] = soup.body.get("class", []) + ["course-page"]
@@ -176,7 +177,7 @@ def build(out: Path | None = None) -> Path:
 
     out = Path(out or course_root() / "site")
     out.mkdir(parents=True, exist_ok=True)
-    notebooks = sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+    notebooks = course_notebooks()
     read = {p: nbformat.read(p, as_version=4) for p in notebooks}
     pages = [(f"{p.stem}.html", title_of(read[p], p.stem)) for p in notebooks]
     rows = []
@@ -185,9 +186,13 @@ def build(out: Path | None = None) -> Path:
         head = read[path].cells[0].source if read[path].cells else ""
         question = re.search(r"\*\*Central question:\*\*\s*(.+)", head)
         minutes = re.search(r"\*\*Time:\*\*\s*(.+)", head)
-        rows.append(f'<li><a href="{pages[i][0]}">{html.escape(pages[i][1])}</a> '
-                    f'({html.escape(minutes.group(1) if minutes else "")})<br>'
-                    f'{html.escape(question.group(1) if question else "")}</li>')
+        entry = (f'<a href="{pages[i][0]}">{html.escape(pages[i][1])}</a> '
+                 f'({html.escape(minutes.group(1) if minutes else "")})<br>'
+                 f'{html.escape(question.group(1) if question else "")}')
+        if path.stem[2:3] == "g" and rows:  # a Going further notebook: listed under its lesson
+            rows[-1] = rows[-1].removesuffix("</li>") + f'<ul><li class="going-further">Optional: {entry}</li></ul></li>'
+        else:
+            rows.append(f"<li>{entry}</li>")
     intro = ('<h1>Between Two Powers</h1><p>A course on Iraq\'s parliamentary vote of January 2020 on U.S. troops, '
              'taught through one news article: its context, its actors and their arguments.</p>'
              '<p class="course-note">This is a read-only copy: charts and text are here, but the quizzes and '
