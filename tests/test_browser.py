@@ -369,3 +369,29 @@ def test_a_source_number_in_a_lesson_opens_that_source_on_the_sources_page(lab, 
     box, height = entry.bounding_box(), page.viewport_size["height"]
     assert 0 <= box["y"] < height, f"the entry of source {source} is not in view"
     page.screenshot(path=str(ARTIFACTS / "source_link_opens_its_entry.png"))
+
+
+def test_a_going_further_notebook_opens_from_its_lesson_and_its_quiz_works(lab, page):
+    """A learner follows a lesson's *Going further* link, runs the notebook and answers one of its questions."""
+    import yaml
+
+    lesson = ROOT / "notebooks" / "02_how_we_got_here.ipynb"
+    page.goto(f"{lab.url}/lab/tree/notebooks/{lesson.name}?token={lab.token}")
+    page.locator(".jp-NotebookPanel").first.wait_for(state="visible")
+    link = page.locator(".jp-RenderedMarkdown a[href*='going-further/']").first
+    link.scroll_into_view_if_needed()
+    name = link.get_attribute("href").split("going-further/")[1].split("?")[0].split("#")[0]
+    link.click()
+    page.wait_for_function(f"() => document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current')"
+                           f"?.innerText.trim() === '{name}'")
+    lab.wait(lambda: len(lab.api("sessions") or []) == 2 and lab.kernels_idle(), 90, "its kernel to start")
+    run_all(page, lab, first_output=".jp-NotebookPanel:visible .quiz-question")
+    questions = yaml.safe_load((ROOT / "data" / "quizzes" / f"{Path(name).stem}.yml").read_text())["questions"]
+    first = next(q for q in questions if q["type"] == "single")
+    right = next(o["text"] for o in first["options"] if o.get("correct"))
+    question = page.locator(".jp-NotebookPanel:visible .quiz-question", has_text=first["prompt"][:40]).first
+    question.scroll_into_view_if_needed()
+    question.get_by_label(right, exact=True).check()
+    question.locator(".quiz-check").click()
+    page.wait_for_function("el => el.innerText.includes('Correct!')", arg=question.locator(".quiz-feedback").element_handle())
+    page.screenshot(path=str(ARTIFACTS / "going_further_answered.png"))
