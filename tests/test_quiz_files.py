@@ -160,15 +160,19 @@ def test_a_mistyped_table_name_in_a_notebook_shows_a_message_not_a_traceback(cap
 
 
 def test_questions_test_thinking_and_give_a_test_wise_learner_no_cues():
-    """Across all quiz files: at most a third recall; the right single-choice option is the longest in at most
-    a third; 40-60 % of true/false answers are True. The report prints the same figures per quiz."""
-    from twopowers.questions import LONGEST_RIGHT_AT_MOST, RECALL_AT_MOST, TRUE_SHARE, balance
+    """Across all quiz files: at most a third recall; the right single-choice option is the longest in a fifth
+    to a third of the questions, and the shortest likewise (so neither end of the lengths gives it away, and
+    neither does the middle); 40-60 % of true/false answers are True. The report prints the figures per quiz."""
+    from twopowers.questions import (EITHER_END_AT_LEAST, LONGEST_RIGHT_AT_MOST, RECALL_AT_MOST,
+                                     SHORTEST_RIGHT_AT_MOST, TRUE_SHARE, balance)
 
     figures = balance([q for path in FILES for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]])
     assert None not in figures["skills"], "every question names its skill"
     assert figures["recall_share"] <= RECALL_AT_MOST, f"{figures['skills']['recall']} recall questions"
-    assert figures["longest_right_share"] <= LONGEST_RIGHT_AT_MOST, \
+    assert EITHER_END_AT_LEAST <= figures["longest_right_share"] <= LONGEST_RIGHT_AT_MOST, \
         f"the right option is the longest in {figures['longest_right']} of {figures['single']} single-choice questions"
+    assert EITHER_END_AT_LEAST <= figures["shortest_right_share"] <= SHORTEST_RIGHT_AT_MOST, \
+        f"the right option is the shortest in {figures['shortest_right']} of {figures['single']} single-choice questions"
     assert TRUE_SHARE[0] <= figures["true_share"] <= TRUE_SHARE[1], \
         f"{figures['true']} of {figures['truefalse']} true/false answers are True"
 
@@ -183,4 +187,5 @@ def test_balance_counts_recall_the_longest_right_option_and_true_answers():
                        {"type": "truefalse", "skill": "sourcing", "answer": False}])
     assert figures["skills"] == {"argument": 1, "recall": 2, "sourcing": 1} and figures["recall_share"] == 0.5
     assert (figures["longest_right"], figures["single"]) == (1, 2), "a tie with the longest counts as longest"
+    assert figures["shortest_right"] == 2, "short is the shortest of its question, and a tie counts too"
     assert (figures["true"], figures["truefalse"], figures["true_share"]) == (1, 2, 0.5)

@@ -340,6 +340,8 @@ def consistency_problems(raw: dict, filename: str) -> list[str]:
 # ----- how a course's questions are balanced ------------------------------------------------------------
 RECALL_AT_MOST = 1 / 3  # share of questions that only recall or look up a fact
 LONGEST_RIGHT_AT_MOST = 1 / 3  # share of single-choice questions whose right option is (one of) the longest
+SHORTEST_RIGHT_AT_MOST = 1 / 3  # ... or (one of) the shortest: neither end of the lengths may give it away
+EITHER_END_AT_LEAST = 1 / 5  # and neither may be avoided: else "pick a middle-length option" is the cue
 TRUE_SHARE = (0.4, 0.6)  # share of true/false questions whose answer is True
 
 
@@ -351,13 +353,17 @@ def balance(questions: list[dict]) -> dict:
 
     skills = Counter(q.get("skill") for q in questions)
     single = [q for q in questions if q["type"] == "single"]
-    longest = sum(1 for q in single
-                  if max(len(o["text"]) for o in q["options"] if o.get("correct"))
-                  >= max(len(o["text"]) for o in q["options"] if not o.get("correct")))
+    def right_and_wrong(q):
+        return ([len(o["text"]) for o in q["options"] if o.get("correct")],
+                [len(o["text"]) for o in q["options"] if not o.get("correct")])
+
+    longest = sum(1 for q in single if max(right_and_wrong(q)[0]) >= max(right_and_wrong(q)[1]))
+    shortest = sum(1 for q in single if min(right_and_wrong(q)[0]) <= min(right_and_wrong(q)[1]))
     truefalse = [q for q in questions if q["type"] == "truefalse"]
     true = sum(1 for q in truefalse if q["answer"] is True)
     return {"questions": len(questions), "skills": dict(skills),
             "recall_share": skills["recall"] / len(questions) if questions else 0.0,
             "single": len(single), "longest_right": longest,
-            "longest_right_share": longest / len(single) if single else 0.0,
+            "longest_right_share": longest / len(single) if single else 0.0, "shortest_right": shortest,
+            "shortest_right_share": shortest / len(single) if single else 0.0,
             "truefalse": len(truefalse), "true": true, "true_share": true / len(truefalse) if truefalse else 0.5}

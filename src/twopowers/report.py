@@ -71,7 +71,7 @@ def time_lines() -> list[str]:
 def question_lines() -> list[str]:
     """What kind of thinking each lesson's questions ask for, and the cues a test-wise learner could use."""
     from .data import quiz_dir
-    from .questions import LONGEST_RIGHT_AT_MOST, RECALL_AT_MOST, TRUE_SHARE, balance, read_yaml
+    from .questions import EITHER_END_AT_LEAST, LONGEST_RIGHT_AT_MOST, RECALL_AT_MOST, TRUE_SHARE, balance, read_yaml
 
     skills = ["recall", "close-reading", "sourcing", "contextualization", "corroboration", "numbers-in-context",
               "argument"]
@@ -82,14 +82,17 @@ def question_lines() -> list[str]:
         rows.append([path.stem, *_balance_cells(balance(questions), skills)])
     rows.append(["**all quizzes**", *_balance_cells(balance(everything), skills)])
     return ["## Questions", "", f"Targets across all quizzes: recall at most {RECALL_AT_MOST:.0%}; the right "
-            f"single-choice option the longest in at most {LONGEST_RIGHT_AT_MOST:.0%}; true/false answers "
+            f"single-choice option the longest, and the shortest, each in {EITHER_END_AT_LEAST:.0%} to "
+            f"{LONGEST_RIGHT_AT_MOST:.0%} of questions; true/false answers "
             f"{TRUE_SHARE[0]:.0%}-{TRUE_SHARE[1]:.0%} True.", "",
-            *_table(["quiz", "questions", *skills, "recall share", "longest right", "true/false True"], rows)]
+            *_table(["quiz", "questions", *skills, "recall share", "longest right", "shortest right",
+                     "true/false True"], rows)]
 
 
 def _balance_cells(figures: dict, skills: list[str]) -> list:
     return [figures["questions"], *[figures["skills"].get(s, 0) for s in skills], f"{figures['recall_share']:.0%}",
-            f"{figures['longest_right']} of {figures['single']}", f"{figures['true']} of {figures['truefalse']}"]
+            f"{figures['longest_right']} of {figures['single']}", f"{figures['shortest_right']} of {figures['single']}",
+            f"{figures['true']} of {figures['truefalse']}"]
 
 
 def exercise_lines() -> list[str]:
