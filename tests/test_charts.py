@@ -73,3 +73,140 @@ def test_finish_shows_the_chart_closes_it_and_prints_the_description(capsys, mon
     assert len(shown) == 1 and 'alt="Two bars, one long and one short."' in shown[0]["text/html"]
     assert shown[0]["text/plain"] == "[chart] Two bars, one long and one short."
     assert capsys.readouterr().out.strip() == "Text description: Two bars, one long and one short."
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What the chart helpers show: each entry is (the figure's first axes, its description)."""
+    drawn = []
+
+    def keep(fig, description):
+        drawn.append((fig.axes[0], description))
+        plt.close(fig)
+
+    monkeypatch.setattr(charts, "show", keep)
+    return drawn
+
+
+def bar_colours(ax):
+    return [matplotlib.colors.to_hex(bar.get_facecolor()) for bar in ax.patches]
+
+
+def test_bar_chart_labels_the_chart_and_its_description_becomes_the_alt_text(monkeypatch, capsys):
+    import pandas as pd
+    bundles = []
+    open_before = set(plt.get_fignums())  # figures other tests left open are not this helper's
+    monkeypatch.setattr("IPython.display.display", lambda bundle, raw=False: bundles.append(bundle))
+    charts.bar_chart(pd.Series([3, 1], index=["stay", "leave"]), title="Two sides", xlabel="Side",
+                     ylabel="Count", description="Two bars: stay 3, leave 1.")
+    assert len(bundles) == 1 and 'alt="Two bars: stay 3, leave 1."' in bundles[0]["text/html"]
+    assert capsys.readouterr().out.strip() == "Text description: Two bars: stay 3, leave 1."
+    assert set(plt.get_fignums()) <= open_before, "the helper closes its figure once it is shown"
+
+
+def test_bar_chart_draws_vertical_or_horizontal_bars_with_their_labels(shown):
+    import pandas as pd
+    counts = pd.Series([3, 1], index=["stay", "leave"])
+    charts.bar_chart(counts, title="Up", xlabel="Side", ylabel="Count", description="Vertical bars.")
+    charts.bar_chart(counts, title="Across", xlabel="Count", ylabel="Side", description="Horizontal bars.",
+                     horizontal=True, value_ticks=range(4))
+    (up, _), (across, description) = shown
+    assert (up.get_title(), up.get_xlabel(), up.get_ylabel()) == ("Up", "Side", "Count")
+    assert [bar.get_height() for bar in up.patches] == [3, 1]
+    assert [label.get_text() for label in up.get_xticklabels()] == ["stay", "leave"]
+    assert [bar.get_width() for bar in across.patches] == [3, 1]
+    assert [label.get_text() for label in across.get_yticklabels()] == ["stay", "leave"]
+    assert list(across.get_xticks()) == [0, 1, 2, 3]
+    assert description == "Horizontal bars."
+
+
+def test_bar_chart_colours_each_bar_from_a_dict_a_list_or_one_colour(shown):
+    import pandas as pd
+    counts = pd.Series([3, 1], index=["stay", "leave"])
+    labels = dict(title="T", xlabel="x", ylabel="y", description="Two bars.")
+    charts.bar_chart(counts, colours=charts.STANCE_COLOURS, outlined=True, **labels)
+    charts.bar_chart(counts, colours=["#000000", "#009E73"], **labels)
+    charts.bar_chart(counts, colours=charts.PALETTE[1], **labels)
+    by_dict, by_list, one = (ax for ax, _ in shown)
+    assert bar_colours(by_dict) == [charts.STANCE_COLOURS["stay"].lower(), charts.STANCE_COLOURS["leave"].lower()]
+    assert all(matplotlib.colors.to_hex(bar.get_edgecolor()) == "#000000" for bar in by_dict.patches)
+    assert bar_colours(by_list) == ["#000000", "#009e73"]
+    assert bar_colours(one) == [charts.PALETTE[1].lower()] * 2
+    with pytest.raises(CourseError, match="no colour for 'leave'"):
+        charts.bar_chart(counts, colours={"stay": "#000000"}, **labels)
+    plt.close("all")
+
+
+def test_bar_chart_can_add_a_legend_of_colours_and_a_reference_line(shown):
+    import pandas as pd
+    charts.bar_chart(pd.Series([500, 1500], index=["a", "b"]), colours=["#0072B2", "#E69F00"], horizontal=True,
+                     legend={"cheap": "#0072B2", "dear": "#E69F00"}, reference_line=1000,
+                     title="T", xlabel="x", ylabel="y", description="Two bars and a line.")
+    ax, _ = shown[0]
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["cheap", "dear"]
+    assert [list(line.get_xdata()) for line in ax.get_lines()] == [[1000, 1000]]
+
+
+def test_bar_chart_still_refuses_an_unlabelled_chart():
+    import pandas as pd
+    with pytest.raises(CourseError, match="a title"):
+        charts.bar_chart(pd.Series([1]), title="", xlabel="x", ylabel="y", description="One bar.")
+    plt.close("all")
+
+
+def test_dot_chart_draws_each_group_in_its_colour_joins_one_and_names_them_in_a_legend(shown):
+    import pandas as pd
+    rows = pd.DataFrame({"year": [2003, 2004, 2005, 2007], "troops": [100, 120, 90, 170],
+                         "kind": ["yearly average", "yearly average", "count", "peak"]})
+    charts.dot_chart(rows["year"], rows["troops"], groups=rows["kind"],
+                     colours={"yearly average": "#0072B2", "count": "#E69F00", "peak": "#D55E00"},
+                     markers={"peak": "v"}, dot_size=60, join="yearly average", legend=True,
+                     x_ticks=range(2003, 2008, 2), y_limits=(0, 200),
+                     title="Troops", xlabel="Year", ylabel="Troops", description="Four dots, two joined.")
+    ax, description = shown[0]
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), description) == \
+        ("Troops", "Year", "Troops", "Four dots, two joined.")
+    dots = ax.collections
+    assert [len(group.get_offsets()) for group in dots] == [2, 1, 1]
+    assert [matplotlib.colors.to_hex(group.get_facecolor()[0]) for group in dots] == ["#0072b2", "#e69f00", "#d55e00"]
+    assert list(dots[0].get_sizes()) == [60] and list(dots[2].get_sizes()) == [90], "triangles half as large again"
+    (line,) = ax.get_lines()
+    assert list(line.get_xdata()) == [2003, 2004] and line.get_linestyle() == "--"
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == \
+        ["yearly averages joined", "yearly average", "count", "peak"]
+    assert list(ax.get_xticks()) == [2003, 2005, 2007] and ax.get_ylim() == (0, 200)
+
+
+def test_dot_chart_without_groups_and_with_a_group_it_has_no_colour_for(shown):
+    import pandas as pd
+    charts.dot_chart(pd.Series([1, 2]), pd.Series(["a", "b"]), see_through=True,
+                     title="T", xlabel="x", ylabel="y", description="Two dots.")
+    (dots,) = shown[0][0].collections
+    assert len(dots.get_offsets()) == 2 and dots.get_alpha() == 0.7
+    with pytest.raises(CourseError, match="no colour for the group"):
+        charts.dot_chart(pd.Series([1]), pd.Series([1]), groups=pd.Series(["peak"]), colours={"count": "#000000"},
+                         title="T", xlabel="x", ylabel="y", description="One dot.")
+    assert not plt.get_fignums(), "a chart that cannot be drawn leaves no figure behind"
+
+
+def test_place_map_draws_every_place_with_its_name_on_the_borders(shown):
+    from twopowers.data import table
+    places = table("places")
+    charts.place_map(places, title="Places", description="A map of every place.")
+    ax, description = shown[0]
+    towns, bases = ax.collections[-2:]
+    assert len(towns.get_offsets()) + len(bases.get_offsets()) == len(places)
+    assert len(bases.get_offsets()) == (places["kind"] == "air-base").sum()
+    names = {text.get_text() for text in ax.texts}
+    assert set(places["name"]) <= names and "Iran" in names, "every place is named, and the neighbours too"
+    assert (ax.get_xlim(), ax.get_ylim()) == ((34, 52), (28, 39))
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("Places", "longitude (°E)", "latitude (°N)")
+    assert description == "A map of every place."
+
+
+def test_the_chart_helpers_are_what_the_lesson_gate_accepts_and_import_no_pyplot():
+    import subprocess
+    import sys
+    assert all(callable(getattr(charts, name)) for name in charts.CHART_HELPERS)
+    code = "import sys, twopowers.charts; print('matplotlib.pyplot' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"

@@ -2,7 +2,9 @@
 
 Every lesson chart ends with ``finish(ax, "one sentence saying what the chart shows")``: it refuses a chart
 without a title or axis labels, shows it, and prints the description for screen-reader users (and for
-anyone who would rather read than look).
+anyone who would rather read than look). Lessons draw their charts with one call to a helper that says what
+it draws (``bar_chart``, ``dot_chart``, ``place_map``; see CHART_HELPERS): each labels the chart and ends
+with ``finish``. Nothing here imports pyplot until a chart is drawn.
 """
 from __future__ import annotations
 
@@ -117,3 +119,146 @@ def _label_point(name, xs, ys):
     spots = {"Iran": (49.5, 34.5), "Syria": (38.5, 35.2), "Turkey": (39.5, 38.4), "Jordan": (37.0, 31.3),
              "Saudi Arabia": (42.5, 29.0), "Kuwait": (47.7, 29.2)}
     return spots.get(name, (sum(xs) / len(xs), sum(ys) / len(ys)))
+
+
+# The course's chart helpers: each draws one kind of chart, labels it and ends with finish(), so a lesson's
+# chart cell says what is drawn, not how. tests/test_lessons.py accepts a chart cell that calls one of them.
+CHART_HELPERS = ("bar_chart", "dot_chart", "place_map")
+
+
+def bar_chart(values, *, title: str, xlabel: str, ylabel: str, description: str, labels=None,
+              colours=PALETTE[0], horizontal: bool = False, size=(7, 3.5), outlined: bool = False,
+              value_ticks=None, reference_line=None, legend=None) -> None:
+    """Draw one bar per value, label the chart and show it with ``finish(ax, description)``.
+
+    ``values`` is a pandas Series: its index names the bars (or give ``labels``, one per bar) and its values
+    are the bars' lengths, drawn in the Series' order. ``colours`` is one colour for every bar, a dict from
+    a bar's label to its colour, or a list of colours, one per bar. ``horizontal=True`` draws bars across
+    (the first value at the bottom) instead of up. ``size`` is the figure's (width, height) in inches;
+    ``outlined=True`` draws a black edge round each bar; ``value_ticks`` sets the marks on the axis of the
+    values; ``reference_line`` draws a grey dotted line at that value; ``legend`` (a dict from a name to a
+    colour) adds a legend that names each colour.
+    """
+    keys = list(values.index if labels is None else labels)
+    fig, ax = _new_chart(size)
+    style = {"color": _bar_colours(colours, keys)}
+    if outlined:
+        style["edgecolor"] = "black"
+    draw = ax.barh if horizontal else ax.bar
+    draw([str(key) for key in keys], list(values), **style)
+    if value_ticks is not None:
+        (ax.set_xticks if horizontal else ax.set_yticks)(list(value_ticks))
+    if reference_line is not None:
+        (ax.axvline if horizontal else ax.axhline)(reference_line, color="grey", linestyle=":")
+    if legend:
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(color=colour, label=name) for name, colour in legend.items()])
+    _label(ax, title, xlabel, ylabel)
+    finish(ax, description)
+
+
+def dot_chart(x, y, *, title: str, xlabel: str, ylabel: str, description: str, groups=None,
+              colours=PALETTE[0], markers=None, dot_size=None, see_through: bool = False, join=None,
+              legend=None, legend_place: str = "best", x_ticks=None, y_limits=None, size=(8, 4)) -> None:
+    """Draw one dot per row at (``x``, ``y``), label the chart and show it with ``finish(ax, description)``.
+
+    Without ``groups`` every dot has the one colour ``colours``. With ``groups`` (a Series beside ``x`` and
+    ``y``), ``colours`` is a dict from a group to its colour: the groups are drawn in that order, and a
+    row whose group has no colour is an error. ``markers`` (a dict from a group to a matplotlib marker
+    such as ``"v"``, a triangle) changes a group's shape from a round dot; ``dot_size`` sets the dots' area
+    (triangles are drawn half as large again, so they look as big). ``see_through=True`` lets dots that
+    overlap show through each other. ``join`` names a group whose dots are joined by a dashed line in its
+    colour (the legend calls it "<group>s joined"). ``legend=True`` adds a legend of the groups, or give a
+    dict from a group to the words the legend uses; ``legend_place`` is where it goes ("lower left"...).
+    ``x_ticks`` sets the marks along the x-axis, ``y_limits`` the (lowest, highest) value of the y-axis,
+    ``size`` the figure's (width, height) in inches.
+    """
+    fig, ax = _new_chart(size)
+    if groups is None:
+        ax.scatter(x, y, color=colours, s=dot_size, alpha=0.7 if see_through else None)
+    else:
+        group_of = [str(group) for group in groups]
+        unknown = sorted(set(group_of) - set(colours))
+        if unknown:
+            _close(fig)
+            raise CourseError(f"dot_chart has no colour for the group(s) {', '.join(map(repr, unknown))}: "
+                              "add them to colours.")
+        if join is not None:
+            rows = [group == join for group in group_of]
+            ax.plot(x[rows], y[rows], linestyle="--", color=colours[join], label=f"{join}s joined")
+        for group, colour in colours.items():
+            rows = [each == group for each in group_of]
+            marker = (markers or {}).get(group, "o")
+            area = dot_size * 1.5 if dot_size and marker in ("v", "^", "<", ">") else dot_size
+            name = legend.get(group, group) if isinstance(legend, dict) else group
+            ax.scatter(x[rows], y[rows], color=colour, marker=marker, s=area,
+                       alpha=0.7 if see_through else None, label=name)
+    if x_ticks is not None:
+        ax.set_xticks(list(x_ticks))
+    if y_limits is not None:
+        ax.set_ylim(*y_limits)
+    if legend:
+        ax.legend(loc=legend_place)
+    _label(ax, title, xlabel, ylabel)
+    finish(ax, description)
+
+
+def place_map(places, *, title: str, description: str, longitudes=(34, 52), latitudes=(28, 39),
+              size=(8, 6)) -> None:
+    """Draw a locator map of ``places`` on Iraq and its neighbours and show it with ``finish``.
+
+    ``places`` is a table with the columns ``name``, ``kind``, ``longitude`` and ``latitude`` (as
+    ``table("places")``): air bases (kind ``air-base``) are orange triangles with their name to the left,
+    every other place a blue dot with its name to the right. The map shows ``longitudes`` (across, °E)
+    and ``latitudes`` (up, °N); ``size`` is the figure's (width, height) in inches.
+    """
+    fig, ax = _new_chart(size)
+    draw_borders(ax)
+    bases = places[places["kind"] == "air-base"]
+    towns = places[places["kind"] != "air-base"]
+    ax.scatter(towns["longitude"], towns["latitude"], color=PALETTE[0], zorder=3)
+    ax.scatter(bases["longitude"], bases["latitude"], color=PALETTE[5], marker="^", zorder=3)
+    for name, longitude, latitude in zip(towns["name"], towns["longitude"], towns["latitude"]):
+        ax.annotate(name, (longitude, latitude), xytext=(5, 3), textcoords="offset points")
+    for name, longitude, latitude in zip(bases["name"], bases["longitude"], bases["latitude"]):
+        ax.annotate(name, (longitude, latitude), xytext=(-5, 3), textcoords="offset points", ha="right")
+    ax.set_xlim(*longitudes)
+    ax.set_ylim(*latitudes)
+    _label(ax, title, "longitude (°E)", "latitude (°N)")
+    finish(ax, description)
+
+
+def _new_chart(size):
+    """A new figure of ``size`` (width, height in inches) with one set of axes."""
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=size)
+
+
+def _close(fig) -> None:
+    """Close a figure that will not be shown, so the notebook does not draw it on its own."""
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def _label(ax, title: str, xlabel: str, ylabel: str) -> None:
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+
+
+def _bar_colours(colours, keys) -> list:
+    """One colour per bar: ``colours`` is one colour, a dict from a bar's label to its colour, or a list."""
+    if isinstance(colours, str):
+        return [colours] * len(keys)
+    if isinstance(colours, dict):
+        missing = [str(key) for key in keys if key not in colours and str(key) not in colours]
+        if missing:
+            raise CourseError(f"bar_chart has no colour for {', '.join(map(repr, missing))}: add it to colours.")
+        return [colours[key] if key in colours else colours[str(key)] for key in keys]
+    colours = list(colours)
+    if len(colours) != len(keys):
+        raise CourseError(f"bar_chart got {len(colours)} colours for {len(keys)} bars: give one colour per bar.")
+    return colours
