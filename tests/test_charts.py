@@ -132,9 +132,10 @@ def test_bar_chart_colours_each_bar_from_a_dict_a_list_or_one_colour(shown):
     assert all(matplotlib.colors.to_hex(bar.get_edgecolor()) == "#000000" for bar in by_dict.patches)
     assert bar_colours(by_list) == ["#000000", "#009e73"]
     assert bar_colours(one) == [charts.PALETTE[1].lower()] * 2
+    plt.close("all")
     with pytest.raises(CourseError, match="no colour for 'leave'"):
         charts.bar_chart(counts, colours={"stay": "#000000"}, **labels)
-    plt.close("all")
+    assert not plt.get_fignums(), "a chart that cannot be drawn leaves no empty figure behind"
 
 
 def test_bar_chart_can_add_a_legend_of_colours_and_a_reference_line(shown):

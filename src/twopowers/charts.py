@@ -140,8 +140,8 @@ def bar_chart(values, *, title: str, xlabel: str, ylabel: str, description: str,
     colour) adds a legend that names each colour.
     """
     keys = list(values.index if labels is None else labels)
+    style = {"color": _bar_colours(colours, keys)}  # before the figure: a missing colour leaves no empty chart
     fig, ax = _new_chart(size)
-    style = {"color": _bar_colours(colours, keys)}
     if outlined:
         style["edgecolor"] = "black"
     draw = ax.barh if horizontal else ax.bar

@@ -154,7 +154,9 @@ def text_citations(nb) -> str:
 
 def _notebook_link(name: str) -> str:
     """A link from the sources page to a lesson ("lesson 02") or a Going further notebook ("going further 02")."""
-    if name[2:3] == "g":
+    from .data import is_going_further
+
+    if is_going_further(name):
         return f"[going further {name[:2]}](going-further/{name}.ipynb)"
     return f"[lesson {name[:2]}]({name}.ipynb)"
 

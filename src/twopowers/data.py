@@ -32,6 +32,11 @@ def going_further_paths() -> list[Path]:
     return sorted(going_further_dir().glob("[0-9][0-9]g_*.ipynb"))
 
 
+def is_going_further(name: str) -> bool:
+    """True for a Going further notebook's name or stem ("02g_places_numbers_clocks"), False for a lesson's."""
+    return name[:2].isdigit() and name[2:3] == "g"
+
+
 def course_notebooks() -> list[Path]:
     """Every teaching notebook, each Going further notebook right after its lesson (the sources page aside)."""
     return sorted(lesson_paths() + going_further_paths(), key=lambda p: p.stem)

@@ -72,6 +72,15 @@ def prose_of(text: str) -> str:
     return " ".join(kept)
 
 
+def title(path: Path, nb=None) -> str:
+    """A notebook's title: the first heading of its first cell ("Lesson 02: How we got here"), else its name."""
+    import nbformat
+
+    nb = nb or nbformat.read(path, as_version=4)
+    match = re.search(r"^#\s+(.+)$", nb.cells[0].source if nb.cells else "", re.M)
+    return match.group(1).strip() if match else path.stem
+
+
 def cited_paragraphs(path: Path) -> set[int]:
     found = set()
     for match in re.finditer(r"¶\s?(\d+)(?:\s?[–-]\s?¶?(\d+))?", markdown(path)):

@@ -51,13 +51,13 @@ def lesson_lines() -> list[str]:
 
 def time_lines() -> list[str]:
     """Each notebook's stated minutes beside the time model's estimate (docs/instructor-guide.md)."""
-    from .data import course_notebooks
+    from .data import course_notebooks, is_going_further
 
     rows = []
     for path in course_notebooks():
         parts = estimate(path)
         stated = minutes(path)
-        rows.append([path.stem + (" (optional)" if path.stem[2:3] == "g" else ""), stated, parts["minutes"], "yes" if stated and parts["minutes"] <= stated else "**no**",
+        rows.append([path.stem + (" (optional)" if is_going_further(path.stem) else ""), stated, parts["minutes"], "yes" if stated and parts["minutes"] <= stated else "**no**",
                      parts["words"], parts["code_cells"], parts["charts"], parts["questions"], parts["discuss"],
                      parts["activities"]])
     model = TIME_MODEL
@@ -167,7 +167,7 @@ if __name__ == "__main__":
 def lesson_plans() -> str:
     """docs/lesson-plans.md: a minute-by-minute plan for each core lesson, from its parts and the time model."""
     from .data import going_further_paths, lesson_paths
-    from .lessons import plan
+    from .lessons import plan, title
 
     lines = ["# Lesson plans", "",
              "A plan for each core lesson, minute by minute, written by `python3 course.py plans` from the notebooks "
@@ -176,19 +176,12 @@ def lesson_plans() -> str:
              "set them as homework or as extension work for learners who finish early.", ""]
     for path in lesson_paths():
         stated = minutes(path)
-        lines += [f"## {_title(path)} ({stated} minutes)", "", *_plan_table(plan(path), stated), ""]
+        lines += [f"## {title(path)} ({stated} minutes)", "", *_plan_table(plan(path), stated), ""]
         for extra in going_further_paths():
             if extra.name[:2] == path.name[:2]:
-                lines += [f"Going further: [{_title(extra)}](../notebooks/going-further/{extra.name}), about "
+                lines += [f"Going further: [{title(extra)}](../notebooks/going-further/{extra.name}), about "
                           f"{minutes(extra)} minutes, for homework or extension.", ""]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _title(path) -> str:
-    import nbformat
-
-    first = nbformat.read(path, as_version=4).cells[0].source
-    return first.splitlines()[0].lstrip("# ").strip()
 
 
 def _plan_table(parts: list[dict], stated: int | None) -> list[str]:

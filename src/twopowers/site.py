@@ -19,7 +19,8 @@ import re
 from pathlib import Path
 
 from .charts import CHART_CLASS
-from .data import course_notebooks, course_root, notebooks_dir, package, table
+from .data import course_notebooks, course_root, is_going_further, notebooks_dir, package, table
+from .lessons import title
 
 DESCRIPTION = re.compile(r"Text description:\s*(.+)")
 SETUP_PROSE = re.compile(r"\bsetup cell\b", re.I)  # the site leaves the setup cell out, so prose about it goes too
@@ -74,12 +75,6 @@ def chart_descriptions(nb) -> list[str]:
         for i, _ in enumerate(images):
             found.append(described[i] if i < len(described) else (described[-1] if described else ""))
     return found
-
-
-def title_of(nb, fallback: str) -> str:
-    first = nb.cells[0].source if nb.cells else ""
-    match = re.search(r"^#\s+(.+)$", first, re.M)
-    return match.group(1).strip() if match else fallback
 
 
 def readable_width(src: str) -> int | None:
@@ -179,7 +174,7 @@ def build(out: Path | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     notebooks = course_notebooks()
     read = {p: nbformat.read(p, as_version=4) for p in notebooks}
-    pages = [(f"{p.stem}.html", title_of(read[p], p.stem)) for p in notebooks]
+    pages = [(f"{p.stem}.html", title(p, read[p])) for p in notebooks]
     rows = []
     for i, path in enumerate(notebooks):
         (out / pages[i][0]).write_text(render_notebook(path, pages, i), encoding="utf-8")
@@ -189,7 +184,7 @@ def build(out: Path | None = None) -> Path:
         entry = (f'<a href="{pages[i][0]}">{html.escape(pages[i][1])}</a> '
                  f'({html.escape(minutes.group(1) if minutes else "")})<br>'
                  f'{html.escape(question.group(1) if question else "")}')
-        if path.stem[2:3] == "g" and rows:  # a Going further notebook: listed under its lesson
+        if is_going_further(path.stem) and rows:  # a Going further notebook: listed under its lesson
             rows[-1] = rows[-1].removesuffix("</li>") + f'<ul><li class="going-further">Optional: {entry}</li></ul></li>'
         else:
             rows.append(f"<li>{entry}</li>")
