@@ -48,6 +48,9 @@ def test_tables_show_missing_values_lists_dates_and_durations_in_plain_words():
     assert shown.loc[0].tolist() == ["2020-01-05", "2 days", "Trump; Esper", "170", "0.5", 329]
     assert shown.loc[1].tolist() == ["", "", "", "", "", 329]
     assert not RAW.search(shown._repr_html_())
+    seats = tidy(pd.DataFrame({"seats": pd.array([188.0, 48.0], dtype="Float64"), "share": [0.5, 0.25]}))
+    assert seats["seats"].tolist() == [188, 48] and ">188<" in seats._repr_html_(), "whole numbers, not 188.0"
+    assert seats["share"].tolist() == [0.5, 0.25]
     assert frame["gap"].iloc[0] == pd.Timedelta(days=2), "the values themselves are untouched"
 
 

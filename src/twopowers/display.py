@@ -3,7 +3,8 @@
 Each lesson's setup cell calls ``readable_output()`` once. From then on the notebook shows:
 
 - a table (DataFrame) with empty cells where a value is missing (never ``NaT``, ``<NA>``, ``NaN`` or ``None``),
-  lists written out as ``a; b``, dates as ``2020-01-05`` and durations as ``2 days``;
+  lists written out as ``a; b``, dates as ``2020-01-05``, durations as ``2 days``, and whole numbers stored
+  as decimals as whole numbers (``188``, not ``188.0``);
 - a column of results (a Series, such as what ``value_counts()`` gives) as a small table, without the
   ``Name: ..., dtype: ...`` line;
 - a list as a bulleted list, and a duration as ``2 days``.
@@ -44,6 +45,9 @@ def tidy(frame):
     for column in shown.columns:
         values = shown[column]
         if pd.api.types.is_bool_dtype(values.dtype) and not values.isna().any():
+            continue
+        if pd.api.types.is_float_dtype(values.dtype) and not values.isna().any() and (values == values.round()).all():
+            shown[column] = values.astype("int64")  # seats, not "188.0" seats
             continue
         if pd.api.types.is_numeric_dtype(values.dtype) and not values.isna().any():
             continue
