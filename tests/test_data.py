@@ -218,3 +218,30 @@ def test_the_argument_map_reads_each_quote_by_its_one_coding_or_its_recorded_oth
         assert wanted in (quote["stance"], quote["stance_disputed"]), (
             f"{row['argument_id']} ({row['position']}) uses {row['quote_ids']}, coded {quote['stance']!r}: "
             f"record {wanted!r} in its stance_disputed or change the map")
+
+
+# The labels some lessons group by, stored once in data/ so that no lesson derives them from text on its own.
+def test_each_troop_figure_kind_agrees_with_what_its_as_of_says():
+    for _, row in table("us_troops").iterrows():
+        text = row["as_of"]
+        expected = ("announced cap" if "cap" in text else "peak" if "peak" in text
+                    else "yearly average" if "average" in text else "count or other")
+        assert row["kind"] == expected, f"{row['year']} {text!r}: kind {row['kind']!r}, but as_of says {expected!r}"
+
+
+def test_each_list_has_the_community_label_its_main_constituency_gives_and_nothing_else_has_one():
+    for _, row in table("parliament_2018").iterrows():
+        if row["kind"] != "list":
+            assert row["community"] is None or row["community"] != row["community"], f"{row['row_id']} is not a list"
+            continue
+        text = row["main_constituency"]
+        expected = ("Sunni Arab" if "Sunni" in text else "Kurdish" if "Kurdish" in text
+                    else "Shia" if "Shia" in text else "other or unclear")
+        assert row["community"] == expected, f"{row['row_id']}: community {row['community']!r}, expected {expected!r}"
+
+
+def test_actors_outside_the_debate_are_exactly_those_whose_stance_reason_says_so():
+    actors = table("actors")
+    outside = actors[~actors["in_debate"]]
+    assert set(outside["actor_id"]) == set(actors[actors["stance_reason"].str.startswith("Not ")]["actor_id"])
+    assert len(outside) == 15 and (outside["stance"] == "unclear").all()

@@ -90,3 +90,14 @@ def test_the_lesson_plans_in_docs_are_those_of_todays_lessons():
         assert f"({minutes(path)} minutes)" in section.splitlines()[0]
         ends = [int(m) for m in re.findall(r"^\| \d+–(\d+) \|", section, re.M)]
         assert ends and ends[-1] == minutes(path), f"{path.name}: the plan runs to {ends[-1:]}, not {minutes(path)}"
+
+
+def test_the_report_shows_what_python_each_core_notebook_brings_in():
+    from twopowers import toolbox
+    from twopowers.report import toolbox_lines
+
+    lines = toolbox_lines()
+    for stem, new in toolbox.introduced().items():
+        which = ", ".join(toolbox.BY_ID[e].title for e in new) or "nothing new"
+        assert f"| {stem} | {len(new)} | {which} |" in lines
+    assert lines[-1].startswith("Met only in Going further notebooks and exercises: ")

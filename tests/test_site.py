@@ -27,7 +27,7 @@ def test_every_notebook_has_a_page_and_the_index_links_them_all(site):
     out, pages = site
     expected = {f"{p.stem}.html" for p in course_notebooks()}  # lessons and Going further notebooks
     assert expected <= set(pages)
-    assert {"index.html", "glossary.html", "data.html", "sources.html"} <= set(pages)
+    assert {"index.html", "glossary.html", "data.html", "sources.html", "toolbox.html"} <= set(pages)
     linked = {a["href"] for a in pages["index.html"].select("main a[href]")}
     assert expected <= linked
 

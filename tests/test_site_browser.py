@@ -94,7 +94,7 @@ def offline_page(browser, site):
 
 def test_every_page_works_offline_from_disk_and_reads_well_on_a_phone(site, browser):
     pages = ["index.html"] + sorted(p.name for p in site.glob("[0-9][0-9]*_*.html"))  # Going further pages too
-    pages += ["glossary.html", "data.html", "sources.html"]
+    pages += ["glossary.html", "data.html", "sources.html", "toolbox.html"]
     assert len(pages) >= 13
     tab, problems = offline_page(browser, site)
     for name in pages:

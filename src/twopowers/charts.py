@@ -17,6 +17,15 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 CHART_CLASS = "course-chart"  # the CSS class of every chart image the course shows
 STANCE_COLOURS = {"leave": "#D55E00", "leave-later": "#E69F00", "conditional": "#F0E442", "stay": "#0072B2",
                   "neither-power": "#009E73", "unclear": "#999999"}
+# The colours of the groups lessons chart, one dict per column of data/ that they group by
+POSITION_COLOURS = {"expel-now": STANCE_COLOURS["leave"], "keep-coalition": STANCE_COLOURS["stay"],  # arguments
+                    "symbolic-vote": STANCE_COLOURS["unclear"], "neither-power": STANCE_COLOURS["neither-power"]}
+VERDICT_COLOURS = {"supported": PALETTE[2], "differs": PALETTE[1], "unverifiable": PALETTE[4]}  # article_claims
+COMMUNITY_COLOURS = {"Shia": PALETTE[0], "Kurdish": PALETTE[1], "Sunni Arab": PALETTE[2],  # parliament_2018
+                     "other or unclear": PALETTE[3]}
+FIGURE_KIND_COLOURS = {"yearly average": PALETTE[0], "count or other": PALETTE[1], "peak": PALETTE[5],  # us_troops
+                       "announced cap": PALETTE[2]}
+FIGURE_KIND_MARKERS = {"announced cap": "v"}  # a cap is an upper limit: a triangle pointing down
 
 
 def finish(ax, description: str) -> None:
@@ -127,25 +136,39 @@ CHART_HELPERS = ("bar_chart", "dot_chart", "place_map")
 
 
 def bar_chart(values, *, title: str, xlabel: str, ylabel: str, description: str, labels=None,
-              colours=PALETTE[0], horizontal: bool = False, size=(7, 3.5), outlined: bool = False,
+              groups=None, colours=PALETTE[0], horizontal: bool = False, size=(7, 3.5), outlined: bool = False,
               value_ticks=None, reference_line=None, legend=None) -> None:
     """Draw one bar per value, label the chart and show it with ``finish(ax, description)``.
 
     ``values`` is a pandas Series: its index names the bars (or give ``labels``, one per bar) and its values
-    are the bars' lengths, drawn in the Series' order. ``colours`` is one colour for every bar, a dict from
-    a bar's label to its colour, or a list of colours, one per bar. ``horizontal=True`` draws bars across
-    (the first value at the bottom) instead of up. ``size`` is the figure's (width, height) in inches;
+    are the bars' lengths, drawn in the Series' order; two bars may share a label. ``colours`` is one colour
+    for every bar, a dict from a bar's label to its colour, or a list of colours, one per bar. With ``groups``
+    (a Series beside ``values``, such as each speaker's stance), ``colours`` is a dict from a group to its
+    colour, and ``legend=True`` names the colours of the groups drawn. ``horizontal=True`` draws bars across
+    (the first value on top, as in a table) instead of up. ``size`` is the figure's (width, height) in inches;
     ``outlined=True`` draws a black edge round each bar; ``value_ticks`` sets the marks on the axis of the
     values; ``reference_line`` draws a grey dotted line at that value; ``legend`` (a dict from a name to a
     colour) adds a legend that names each colour.
     """
     keys = list(values.index if labels is None else labels)
-    style = {"color": _bar_colours(colours, keys)}  # before the figure: a missing colour leaves no empty chart
+    group_of = None if groups is None else [str(group) for group in groups]
+    if group_of is not None and (not isinstance(colours, dict) or len(group_of) != len(keys)):
+        raise CourseError("bar_chart with groups needs one group per bar and colours as a dict from a group "
+                          "to its colour.")
+    # before the figure: a missing colour leaves no empty chart
+    style = {"color": _bar_colours(colours, keys if group_of is None else group_of)}
+    if legend is True:
+        drawn = set(group_of or [])
+        legend = {name: colour for name, colour in colours.items() if name in drawn}
     fig, ax = _new_chart(size)
     if outlined:
         style["edgecolor"] = "black"
     draw = ax.barh if horizontal else ax.bar
-    draw([str(key) for key in keys], list(values), **style)
+    positions = range(len(keys))  # by position, so that two bars with one label stay two bars
+    draw(positions, list(values), **style)
+    (ax.set_yticks if horizontal else ax.set_xticks)(positions, [str(key) for key in keys])
+    if horizontal:
+        ax.invert_yaxis()  # the first value on top, as in the table it comes from
     if value_ticks is not None:
         (ax.set_xticks if horizontal else ax.set_yticks)(list(value_ticks))
     if reference_line is not None:
@@ -189,6 +212,8 @@ def dot_chart(x, y, *, title: str, xlabel: str, ylabel: str, description: str, g
             ax.plot(x[rows], y[rows], linestyle="--", color=colours[join], label=f"{join}s joined")
         for group, colour in colours.items():
             rows = [each == group for each in group_of]
+            if not any(rows):  # a group with no dots gets no entry in the legend
+                continue
             marker = (markers or {}).get(group, "o")
             area = dot_size * 1.5 if dot_size and marker in ("v", "^", "<", ">") else dot_size
             name = legend.get(group, group) if isinstance(legend, dict) else group

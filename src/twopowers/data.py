@@ -136,3 +136,27 @@ def describe_table(name: str):
         raise CourseError(f"There is no table called {name!r}. The tables are: {', '.join(table_names())}.")
     return pd.DataFrame([{"column": f["name"], "type": f["type"], "meaning": f.get("description", "")}
                          for f in resource["schema"]["fields"]])
+
+
+# ----- small helpers that lessons call on tables ------------------------------------------------------
+def word_count(texts):
+    """The number of words in each text of a column: ``word_count(quotes["words"])``. An ellipsis (…) that
+    marks a cut in a quotation is not a word."""
+    import pandas as pd
+
+    return pd.Series([len(str(text).replace("…", " ").split()) for text in texts], index=texts.index,
+                     name="n_words", dtype="int64")
+
+
+def days_between(earlier, later) -> int:
+    """Whole days from one date to another: ``days_between("2020-01-03", "2020-01-05")`` is 2. Each date may
+    be a text such as "2020-01-03" or a date from a table."""
+    import pandas as pd
+
+    friendly_errors()
+    try:
+        start, end = pd.Timestamp(earlier), pd.Timestamp(later)
+    except (ValueError, TypeError):
+        raise CourseError(f"days_between needs two dates written like \"2020-01-03\"; it got {earlier!r} and "
+                          f"{later!r}.") from None
+    return int((end.normalize() - start.normalize()).days)

@@ -7,7 +7,8 @@ Each lesson's setup cell calls ``readable_output()`` once. From then on the note
   as decimals as whole numbers (``188``, not ``188.0``);
 - a column of results (a Series, such as what ``value_counts()`` gives) as a small table, without the
   ``Name: ..., dtype: ...`` line;
-- a list as a bulleted list, and a duration as ``2 days``.
+- a list as a bulleted list, and a duration as ``2 days``;
+- long texts in full (pandas would cut them short with "...").
 
 Nothing changes in the values themselves: only how JupyterLab shows them. Outside IPython it does nothing.
 """
@@ -83,8 +84,32 @@ def readable_output() -> None:
         return
     import pandas as pd
 
+    pd.set_option("display.max_colwidth", None)  # long texts in full, never cut short with "..."
     formatters = shell.display_formatter.formatters
     for kind, show in ((pd.DataFrame, frame_html), (pd.Series, series_html), (list, list_html),
                        (pd.Timedelta, lambda value: f"<p>{readable(value)}</p>")):
         formatters["text/html"].for_type(kind, show)
     formatters["text/plain"].for_type(pd.Timedelta, lambda value, printer, cycle: printer.text(readable(value)))
+
+
+def show_row(frame, row_id: str, *columns: str):
+    """One row of a table, turned on its side so that long texts are easy to read: ``show_row(sources,
+    "article", "title", "author")`` shows the row whose first column is "article", one line per column
+    named (every column if none is named)."""
+    import pandas as pd
+
+    from .errors import CourseError, friendly_errors
+
+    friendly_errors()
+    id_column = frame.columns[0]
+    rows = frame[frame[id_column].astype(str) == str(row_id)]
+    if rows.empty:
+        known = ", ".join(map(str, frame[id_column].head(8)))
+        raise CourseError(f"No row has {id_column} {row_id!r}. The first few are: {known} ...")
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise CourseError(f"The table has no column {', '.join(map(repr, missing))}. Its columns are: "
+                          f"{', '.join(map(str, frame.columns))}.")
+    row = rows.iloc[0]
+    names = list(columns) or list(frame.columns)
+    return pd.DataFrame({str(row_id): [row[name] for name in names]}, index=names)

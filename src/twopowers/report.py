@@ -1,7 +1,8 @@
 """The course's figures in one report (``python3 course.py report``), as Markdown tables.
 
 Lessons (minutes, questions by type, objectives and how often each is assessed, ¶ cited, reading grade),
-¶ coverage, each notebook's stated minutes beside the time model's estimate, what the questions ask for (skills)
+¶ coverage, each notebook's stated minutes beside the time model's estimate, the Python toolbox entries each core
+notebook brings in, what the questions ask for (skills)
 and the cues a test-wise learner could use, exercises and points, the data package (rows per table, sources), and the latest benchmark
 figures from bench/results/. Reading grades need textstat, a test tool: the command runs in the test
 environment.
@@ -154,9 +155,25 @@ def bench_lines() -> list[str]:
     return lines
 
 
+def toolbox_lines() -> list[str]:
+    """The Python toolbox: what each core notebook brings in (at most two entries), and where the others are met."""
+    from . import toolbox
+
+    introduced = toolbox.introduced()
+    rows = [[stem, len(new), ", ".join(toolbox.BY_ID[e].title if e in toolbox.BY_ID else f"**{e}** (not in the toolbox)"
+                                       for e in new) or "nothing new"] for stem, new in introduced.items()]
+    core = {e for new in introduced.values() for e in new}
+    first = toolbox.first_met()
+    others = [f"{toolbox.BY_ID[e.id].title} ({toolbox.place(first[e.id])})" for e in toolbox.ENTRIES
+              if e.id not in core and e.id in first]
+    return ["## Python toolbox", "", f"{len(toolbox.ENTRIES)} entries in notebooks/toolbox.ipynb; each core notebook "
+            "brings in at most two.", "", *_table(["core notebook", "new entries", "which"], rows), "",
+            "Met only in Going further notebooks and exercises: " + "; ".join(others) + "."]
+
+
 def report() -> str:
-    parts = [["# Course report", ""], lesson_lines(), [""], time_lines(), [""], question_lines(), [""], exercise_lines(), [""], data_lines(), [""],
-             bench_lines()]
+    parts = [["# Course report", ""], lesson_lines(), [""], time_lines(), [""], toolbox_lines(), [""], question_lines(),
+             [""], exercise_lines(), [""], data_lines(), [""], bench_lines()]
     return "\n".join(line for part in parts for line in part) + "\n"
 
 

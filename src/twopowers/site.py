@@ -54,7 +54,7 @@ def _nav(pages: list[tuple[str, str]], index: int | None) -> str:
     if index is not None and index + 1 < len(pages):
         links.append(f'<a href="{pages[index + 1][0]}" rel="next">{html.escape(pages[index + 1][1])} →</a>')
     links += ['<a href="glossary.html">Glossary</a>', '<a href="data.html">Data dictionary</a>',
-              '<a href="sources.html">Sources</a>']
+              '<a href="sources.html">Sources</a>', '<a href="toolbox.html">Python toolbox</a>']
     return f'<nav class="course-nav" aria-label="Course">{"".join(links)}</nav>'
 
 
@@ -145,7 +145,7 @@ def render_notebook(path: Path, pages: list[tuple[str, str]], index: int | None,
     for image in soup.select(f".jp-OutputArea-output img:not(.{CHART_CLASS})"):  # course charts carry their own
         image["alt"] = next(descriptions, "") or image.get("alt", "")
     for link in soup.select("a[href]"):  # a lesson's page, a Going further page, or a source's entry
-        link["href"] = re.sub(r"^(?:\.\./|going-further/)?(\d\dg?_[\w-]+|sources)\.ipynb(#.*)?$", r"\1.html\2",
+        link["href"] = re.sub(r"^(?:\.\./|going-further/)?(\d\dg?_[\w-]+|sources|toolbox)\.ipynb(#.*)?$", r"\1.html\2",
                               link["href"])
     _make_static(soup, note=index is not None)
     _readable_charts(soup)
@@ -219,5 +219,7 @@ def build(out: Path | None = None) -> Path:
     from .citations import PAGE
 
     (out / "sources.html").write_text(render_notebook(notebooks_dir() / PAGE, pages, None, "Sources"),
+                                      encoding="utf-8")
+    (out / "toolbox.html").write_text(render_notebook(notebooks_dir() / "toolbox.ipynb", pages, None, "Python toolbox"),
                                       encoding="utf-8")
     return out
