@@ -109,3 +109,39 @@ def test_the_instructor_guide_lists_what_each_core_notebook_brings_in():
         if new:
             said = " and ".join(toolbox.BY_ID[e].title for e in new) + f" ({stem[:2]})"
             assert said in guide, f"docs/instructor-guide.md should say: {said}"
+
+
+def suggested_code(text: str) -> list[str]:
+    """Inline code in a lesson's text or a quiz's hints that a learner could type: Python that calls, indexes or
+    reads an attribute (file paths such as `data/sources.csv` aside)."""
+    import ast
+
+    found = []
+    for span in re.findall(r"`([^`\n]+)`", text):
+        try:
+            tree = ast.parse(span)
+        except SyntaxError:
+            continue
+        if "/" not in span and any(isinstance(n, (ast.Call, ast.Subscript, ast.Attribute)) for n in ast.walk(tree)):
+            found.append(span)
+    return found
+
+
+def test_what_a_lesson_and_its_quiz_suggest_typing_uses_only_python_met_by_then():
+    import yaml
+
+    from twopowers.data import quiz_path
+    from twopowers.lessons import markdown
+
+    met: set[str] = set()
+    for path in lesson_paths():
+        met |= set(toolbox.introduced()[path.stem])
+        quiz = yaml.safe_load(quiz_path(path.stem).read_text(encoding="utf-8"))
+        texts = [markdown(path)] + [str(part) for q in quiz["questions"]
+                                    for part in (*(q.get("hints") or []), q.get("explanation", ""), q["prompt"])]
+        for span in suggested_code("\n".join(texts)):
+            found, unknown = toolbox.read(span)
+            if "match" in met:  # the test of a filter, quoted on its own: places["kind"] == "air-base"
+                found.discard("compare")
+            assert not unknown and found <= met, \
+                f"{path.stem} suggests `{span}`, which needs {sorted((found - met) | unknown)} not met by then"
