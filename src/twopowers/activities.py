@@ -131,7 +131,8 @@ class Prediction(_Activity):
                                           if before.get("choice") in row.choices else None,
                                           layout=widgets.Layout(width="max-content"))
             sure = widgets.IntSlider(value=int(before.get("confidence", 60)), min=50, max=100, step=10,
-                                     description="How sure are you (%)?", style={"description_width": "initial"})
+                                     description="How sure are you (%)?", style={"description_width": "initial"},
+                                     layout=widgets.Layout(width="min(100%, 28em)"))  # a slider a learner can aim
             self.choices[row.prediction_id], self.sureness[row.prediction_id] = choice, sure
             parts += [widgets.HTML(f"<b>{html.escape(row.prompt)}</b>"), choice, sure]
         self.save_button = widgets.Button(description="Save my predictions", button_style="primary", icon="save",

@@ -294,14 +294,16 @@ def show_progress(store: ProgressStore | None = None):
 
     table = progress_table(store)
     display(table.set_index("lesson"))
-    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * max(len(table), 1)))
+    fig, ax = plt.subplots(figsize=(7, 1.1 + 0.45 * max(len(table), 1)))
     ax.barh(table["lesson"], table["questions"], color="#dddddd", label="questions in the lesson")
     ax.barh(table["lesson"], table["correct"], color="#0072B2", label="answered correctly")
     ax.invert_yaxis()
+    ax.xaxis.get_major_locator().set_params(integer=True)  # whole questions: no 0.5 marks
     ax.set_xlabel("number of quiz questions")
     ax.set_ylabel("lesson")
-    ax.set_title("Your quiz progress")
-    ax.legend(loc="lower right", fontsize="small")
+    # the legend sits between the title and the bars, so it never covers a bar
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize="small", frameon=False)
+    ax.set_title("Your quiz progress", pad=24)
     done, total = int(table["correct"].sum()), int(table["questions"].sum())
     description = f"a bar for each lesson; you have answered {done} of {total} quiz questions correctly."
     show(fig, description)
