@@ -29,8 +29,9 @@ def questions():
         "multiple": make_question("multiple", options=[
             {"text": "A", "correct": True}, {"text": "B", "correct": True},
             {"text": "C", "explanation": "C is wrong because."}, {"text": "D"}]),
-        "truefalse": make_question("truefalse", answer=False),
-        "numeric": make_question("numeric", answer=170, tolerance=2, unit="votes"),
+        "truefalse": make_question("truefalse", answer=False, if_wrong="Whose words are these?"),
+        "numeric": make_question("numeric", answer=170, tolerance=2, unit="votes",
+                                 if_wrong="Count those present, not all members."),
         "ordering": make_question("ordering", items=["first", "second", "third"]),
         "matching": make_question("matching", pairs=[{"left": "q1", "right": "Trump"},
                                                      {"left": "q2", "right": "Esper"},

@@ -251,7 +251,7 @@ def test_a_learner_answers_and_finds_the_answer_saved_after_a_restart(lab, page)
     question.get_by_label("Ahmed Al-Asadi, a Shiite lawmaker").check()
     question.locator(".quiz-check").click()
     page.wait_for_function("el => el.innerText.includes('Not quite')", arg=feedback.element_handle())
-    assert "Hint:" in feedback.inner_text()
+    assert "Hint:" in feedback.inner_text() and "Look again at ¶" in feedback.inner_text()  # where to look
     page.screenshot(path=str(ARTIFACTS / "start_here_wrong_answer.png"))
 
     question.get_by_label("Abdullah Al-Kharbeet, a Sunni lawmaker").check()

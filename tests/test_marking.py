@@ -108,3 +108,29 @@ def test_correct_answer_text_names_the_answer(questions):
     assert questions["numeric"].correct_answer_text().startswith("170 votes")
     assert questions["ordering"].correct_answer_text() == "first → second → third"
     assert "q2 → Esper" in questions["matching"].correct_answer_text()
+
+
+def test_every_wrong_answer_says_where_to_look(questions):
+    """A wrong or partly right answer names the paragraphs the question cites; true/false and numeric questions
+    add their own wrong-answer text, since they have no per-option explanations."""
+    wrong = {"single": "B", "multiple": ["A", "C"], "truefalse": True, "numeric": "180",
+             "ordering": ["second", "first", "third"], "matching": {"q1": "Esper", "q2": "Esper", "q3": "Trump"}}
+    for kind, answer in wrong.items():
+        result = questions[kind].check(answer)
+        assert result.status in (WRONG, PARTIAL), kind
+        assert result.message.endswith("Look again at ¶1."), f"{kind}: {result.message}"
+        assert "Because." not in result.message, f"{kind}: a wrong answer does not get the explanation"
+    assert questions["truefalse"].check(True).message == "Not quite. Whose words are these? Look again at ¶1."
+    assert questions["numeric"].check("180").message == \
+        "Not quite: 180 is too high. Count those present, not all members. Look again at ¶1."
+
+
+def test_a_question_that_cites_no_paragraph_sends_a_wrong_answer_to_its_table_or_section():
+    from tests.conftest import make_question
+
+    q = make_question("truefalse", answer=True, paragraphs=[], if_wrong="Caps are limits.",
+                      look_at="the table us_troops in section 1")
+    assert q.check(False).message == "Not quite. Caps are limits. Look again at the table us_troops in section 1."
+    both = make_question("single", paragraphs=[9, 14, 21], look_at="the table vote_2020",
+                         options=[{"text": "A", "correct": True}, {"text": "B"}])
+    assert both.check("B").message == "Not quite. Look again at ¶9, ¶14 and ¶21 and at the table vote_2020."

@@ -197,7 +197,8 @@ def test_an_export_made_before_a_question_moved_still_counts(tmp_path, monkeypat
     shutil.copy(quiz_schema_path(), data / "quizzes" / "quiz.schema.json")
     question = {"id": "q-old", "type": "truefalse", "prompt": "A cap is a count?", "answer": False,
                 "explanation": "A cap is a limit.", "objective": "L02.O2", "skill": "numbers-in-context",
-                "paragraphs": [17], "section": "scale", "aliases": ["02_how_we_got_here:q-old"]}
+                "paragraphs": [17], "section": "scale", "if_wrong": "Is a cap counted?",
+                "aliases": ["02_how_we_got_here:q-old"]}
     (data / "quizzes" / "02g_more.yml").write_text(yaml.safe_dump(
         {"lesson": "02g_more", "title": "Going further 02", "objectives": {"L02.O2": "Compare a cap with a count."},
          "questions": [question]}))

@@ -64,6 +64,8 @@ BREAKAGES = [
     (4, "items", ["only one"], "field items: should have at least 2"),
     (5, "pairs", [{"left": "x"}, {"left": "y", "right": "z"}], "field pairs[0].right: is missing"),
     (1, "colour", "red", "field colour: is not a known field"),
+    (2, "if_wrong", KeyError, "field if_wrong: is missing"),  # true/false: its own wrong-answer text
+    (3, "if_wrong", KeyError, "field if_wrong: is missing"),  # numeric likewise
 ]
 
 
@@ -91,6 +93,7 @@ def test_kernel_checker_agrees_with_jsonschema(index, field, value, words):
     (lambda r: r["questions"][0].update(objective="L00.O9"), "is not one of the objectives"),
     (lambda r: r["questions"][4]["items"].__setitem__(1, r["questions"][4]["items"][0]), "same text"),
     (lambda r: r["questions"][0].update(paragraphs=[]), "cite the article paragraph"),
+    (lambda r: r["questions"][0].update(paragraphs=[], sources=["article"]), "says where the evidence is"),
     (lambda r: r["questions"][0].update(tolerance=1), "does not use this field"),
     (lambda r: r.update(lesson="01_other"), "but the file is named"),
 ])

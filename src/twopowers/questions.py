@@ -51,6 +51,8 @@ class Question:
     sources: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)  # "LESSON:ID" keys this question was saved under before
     hints: list[str] = field(default_factory=list)
+    if_wrong: str | None = None  # truefalse and numeric: what a wrong answer missed, without the answer
+    look_at: str | None = None  # where the evidence is when no paragraph is cited: a table, a section
     section: str | None = None
     options: list[dict] = field(default_factory=list)
     answer: Any = None
@@ -91,6 +93,18 @@ class Question:
             return " → ".join(self.items)
         return "; ".join(f"{p['left']} → {p['right']}" for p in self.pairs)
 
+    def where_to_look(self) -> str:
+        """Where the evidence is: 'Look again at ¶9 and ¶14.', 'Look again at the table us_troops in section 1.'
+        or both, for a question that cites paragraphs and names a table."""
+        places = [f"¶{n}" for n in sorted(self.paragraphs)]
+        cited = ", ".join(places[:-1]) + f" and {places[-1]}" if len(places) > 1 else "".join(places)
+        where = " and at ".join(filter(None, [cited, self.look_at]))
+        return f"Look again at {where}." if where else ""
+
+    def _not_right(self, status: str, score: float, *parts: str | None) -> Result:
+        """Feedback on an answer that is not right: what was wrong, then where to look."""
+        return Result(status, score, " ".join(filter(None, [*parts, self.where_to_look()])))
+
     # ----- marking ---------------------------------------------------------------------------
     def check(self, response: Any) -> Result:
         return getattr(self, f"_check_{self.type}")(response)
@@ -106,7 +120,7 @@ class Question:
             return Result(INVALID, 0.0, "That choice is not one of this question's options. Pick one from the list.")
         if option.get("correct"):
             return self._right()
-        return Result(WRONG, 0.0, " ".join(filter(None, ["Not quite.", option.get("explanation")])))
+        return self._not_right(WRONG, 0.0, "Not quite.", option.get("explanation"))
 
     def _check_truefalse(self, response) -> Result:
         if isinstance(response, str):
@@ -117,7 +131,7 @@ class Question:
             return Result(INVALID, 0.0, "The answer to this question is either True or False.")
         if response == self.answer:
             return self._right()
-        return Result(WRONG, 0.0, "Not quite: look again at the paragraph the question points to.")
+        return self._not_right(WRONG, 0.0, "Not quite.", self.if_wrong)
 
     def _check_multiple(self, response) -> Result:
         chosen = set(response or [])
@@ -135,7 +149,7 @@ class Question:
         if wrong:
             parts.append(f"{len(wrong)} of your ticks {'is' if len(wrong) == 1 else 'are'} not right.")
             parts += [o["explanation"] for o in self.options if o["text"] in wrong and o.get("explanation")]
-        return Result(PARTIAL if score > 0 else WRONG, score, " ".join(parts))
+        return self._not_right(PARTIAL if score > 0 else WRONG, score, *parts)
 
     def _check_numeric(self, response) -> Result:
         value, problem = parse_number(response, self.unit)
@@ -144,7 +158,7 @@ class Question:
         if abs(value - self.answer) <= self.tolerance + 1e-9 * max(1.0, abs(self.answer)):
             return self._right()
         direction = "too high" if value > self.answer else "too low"
-        return Result(WRONG, 0.0, f"Not quite: {value:g} is {direction}.")
+        return self._not_right(WRONG, 0.0, f"Not quite: {value:g} is {direction}.", self.if_wrong)
 
     def _check_ordering(self, response) -> Result:
         placed = list(response or [])
@@ -163,8 +177,8 @@ class Question:
         if in_place == len(self.items):
             return self._right()
         score = in_place / len(self.items)
-        return Result(PARTIAL if in_place else WRONG, score,
-                      f"{in_place} of {len(self.items)} items are in the right position.")
+        return self._not_right(PARTIAL if in_place else WRONG, score,
+                               f"{in_place} of {len(self.items)} items are in the right position.")
 
     def _check_matching(self, response) -> Result:
         chosen = dict(response or {})
@@ -178,7 +192,7 @@ class Question:
         if matched == len(self.pairs):
             return self._right()
         score = matched / len(self.pairs)
-        return Result(PARTIAL if matched else WRONG, score, f"{matched} of {len(self.pairs)} matches are right.")
+        return self._not_right(PARTIAL if matched else WRONG, score, f"{matched} of {len(self.pairs)} matches are right.")
 
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -314,6 +328,9 @@ def consistency_problems(raw: dict, filename: str) -> list[str]:
             bad("objective", f"{q['objective']!r} is not one of the objectives listed at the top of the file")
         if not q.get("paragraphs") and not q.get("sources"):
             bad("paragraphs", "cite the article paragraph(s) or the source(s) the question rests on")
+        if not q.get("paragraphs") and not q.get("look_at"):
+            bad("look_at", "a question that cites no paragraph says where the evidence is (a table, a section), "
+                           "so that a wrong answer's feedback can send the learner there")
         texts = [o["text"] for o in q.get("options", [])]
         if len(set(texts)) != len(texts):
             bad("options", "two options have the same text")
