@@ -12,7 +12,7 @@ from twopowers.data import course_notebooks, is_going_further, notebooks_dir, qu
 from twopowers.notebooks import CELL_METADATA, NOTEBOOK_METADATA
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = [*course_notebooks(), notebooks_dir() / "sources.ipynb", notebooks_dir() / "toolbox.ipynb"]  # and the two reference pages
+NOTEBOOKS = [*course_notebooks(), *(notebooks_dir() / page for page in ("sources.ipynb", "toolbox.ipynb"))]  # + references
 LESSONS = course_notebooks()
 SHARED = ROOT.parent / "shared"
 

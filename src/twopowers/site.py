@@ -220,6 +220,8 @@ def build(out: Path | None = None) -> Path:
 
     (out / "sources.html").write_text(render_notebook(notebooks_dir() / PAGE, pages, None, "Sources"),
                                       encoding="utf-8")
-    (out / "toolbox.html").write_text(render_notebook(notebooks_dir() / "toolbox.ipynb", pages, None, "Python toolbox"),
+    from . import toolbox
+
+    (out / "toolbox.html").write_text(render_notebook(notebooks_dir() / toolbox.PAGE, pages, None, "Python toolbox"),
                                       encoding="utf-8")
     return out

@@ -60,6 +60,7 @@ ENTRIES = (  # in the order the core path 00, 01, ... brings them in; notebooks/
     Entry("new_table", "make a table of your own"),
 )
 BY_ID = {entry.id: entry for entry in ENTRIES}
+PAGE = "toolbox.ipynb"  # in notebooks/: one example per entry
 
 # pandas methods and attributes, by entry
 METHODS = {
@@ -187,8 +188,9 @@ class _Reader(ast.NodeVisitor):
         elif isinstance(func, ast.Attribute):
             owner = func.value
             if isinstance(owner, ast.Name) and owner.id == "pd":
-                self.found.add(PANDAS.get(func.attr, f"pd.{func.attr}"))
-                if func.attr not in PANDAS:
+                if func.attr in PANDAS:
+                    self.found.add(PANDAS[func.attr])
+                else:
                     self.unknown.add(f"pd.{func.attr}")
             elif isinstance(owner, ast.Attribute) and owner.attr == "str":
                 self.found.add("text")
@@ -264,7 +266,7 @@ def learner_code(path: Path) -> list[str]:
 
 def used(path: Path) -> set[str]:
     """Every toolbox entry a notebook's learner code uses."""
-    return set().union(*(idioms(code) for code in learner_code(path))) if learner_code(path) else set()
+    return set().union(set(), *(idioms(code) for code in learner_code(path)))
 
 
 def introduced() -> dict[str, list[str]]:
