@@ -38,3 +38,21 @@ def questions():
                                                      {"left": "q3", "right": "Trump"}],
                                   distractors=["Sabri"]),
     }
+
+
+@pytest.fixture(scope="module")
+def quiz_js():
+    """quiz.js's exported functions, called in headless Chromium: quiz_js("mark", question, response).
+    One browser per test module (the suite runs a module's tests in one process); a module that uses this
+    fixture does not also drive JupyterLab, since Playwright's sync API runs one instance per thread."""
+    from .quiz_js import QuizModule
+
+    module = QuizModule()
+    yield module
+    module.close()
+
+
+@pytest.fixture
+def mark(quiz_js):
+    """Mark ``response`` to a conftest Question as the page does: {"status", "score", "message"}."""
+    return lambda question, response: quiz_js("mark", question.page_data("learner"), response)

@@ -110,8 +110,9 @@ class Lab:
 
     def __init__(self, home: Path):
         root = course_copy(home)
+        self.settings = home / "settings"
         env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-               "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+               "JUPYTERLAB_SETTINGS_DIR": str(self.settings),
                "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
                "TWOPOWERS_PROGRESS_DIR": str(home / "progress"), "TWOPOWERS_EXPORT_DIR": str(home / "exports")}
         for name in ("JUPYTER_TOKEN", "JUPYTER_PORT"):  # course.py chooses them
@@ -250,22 +251,20 @@ def test_a_learner_answers_and_finds_the_answer_saved_after_a_restart(lab, page)
     feedback = question.locator(".quiz-feedback")
     question.get_by_label("Ahmed Al-Asadi, a Shiite lawmaker").check()
     question.locator(".quiz-check").click()
-    page.wait_for_function("el => el.innerText.includes('Not quite')", arg=feedback.element_handle())
+    page.wait_for_function("el => el.innerText.includes('Not right yet.')", arg=feedback.element_handle())
     assert "Hint:" in feedback.inner_text() and "Look again at ¶" in feedback.inner_text()  # where to look
+    assert question.get_attribute("data-status") == "wrong"  # the colour and the icon follow the words
     page.screenshot(path=str(ARTIFACTS / "start_here_wrong_answer.png"))
 
     question.get_by_label("Abdullah Al-Kharbeet, a Sunni lawmaker").check()
     question.locator(".quiz-check").click()
-    page.wait_for_function("el => el.innerText.includes('Correct!')", arg=feedback.element_handle())
-    # the score line is its own widget: its update may arrive a moment after the feedback's
-    page.wait_for_function("el => el.innerText.includes('Score: 1 of 6 correct')",
-                           arg=page.locator(".quiz-score").first.element_handle(), timeout=10_000)
+    page.wait_for_function("el => el.innerText.includes('Right.')", arg=feedback.element_handle())
+    assert "Score: 1 of 6 correct" in page.locator(".quiz-score").first.inner_text()
     page.screenshot(path=str(ARTIFACTS / "start_here_right_answer.png"))
 
     numeric = page.locator(".quiz-type-numeric").first
     numeric.locator("input").fill("1,000")
-    numeric.locator("input").press("Enter")
-    numeric.locator(".quiz-check").click()
+    numeric.locator("input").press("Enter")  # Enter in the box checks, as the Check button does
     page.wait_for_function("el => el.innerText.includes('without commas')",
                            arg=numeric.locator(".quiz-feedback").element_handle())
 
@@ -274,7 +273,7 @@ def test_a_learner_answers_and_finds_the_answer_saved_after_a_restart(lab, page)
         page.locator(".jp-Dialog-button.jp-mod-accept")).first.click()
     page.wait_for_function(
         "() => [...document.querySelectorAll('.quiz-type-single .quiz-feedback')]"
-        ".some(el => el.innerText.includes('Your saved answer is shown (correct'))", timeout=120_000)
+        ".some(el => el.innerText.includes('Right. Your saved answer is shown'))", timeout=120_000)
     lab.wait(lab.kernels_idle, 120, "the kernel to finish the second run")
     restored = page.locator(".quiz-type-single").first
     assert restored.get_by_label("Abdullah Al-Kharbeet, a Sunni lawmaker").is_checked()
@@ -314,10 +313,10 @@ def test_a_learner_answers_a_lesson_question(lab, page):
     feedback = question.locator(".quiz-feedback")
     question.get_by_label(wrong, exact=True).check()
     question.locator(".quiz-check").click()
-    page.wait_for_function("el => el.innerText.includes('Not quite')", arg=feedback.element_handle())
+    page.wait_for_function("el => el.innerText.includes('Not right yet.')", arg=feedback.element_handle())
     question.get_by_label(right, exact=True).check()
     question.locator(".quiz-check").click()
-    page.wait_for_function("el => el.innerText.includes('Correct!')", arg=feedback.element_handle())
+    page.wait_for_function("el => el.innerText.includes('Right.')", arg=feedback.element_handle())
     page.screenshot(path=str(ARTIFACTS / f"{lesson.stem}_answered.png"))
 
 
@@ -394,5 +393,107 @@ def test_a_going_further_notebook_opens_from_its_lesson_and_its_quiz_works(lab, 
     question.scroll_into_view_if_needed()
     question.get_by_label(right, exact=True).check()
     question.locator(".quiz-check").click()
-    page.wait_for_function("el => el.innerText.includes('Correct!')", arg=question.locator(".quiz-feedback").element_handle())
+    page.wait_for_function("el => el.innerText.includes('Right.')",
+                           arg=question.locator(".quiz-feedback").element_handle())
     page.screenshot(path=str(ARTIFACTS / "going_further_answered.png"))
+
+
+def serious_violations(page, context) -> list[str]:
+    """axe-core's serious and critical findings inside ``context`` (a CSS selector), one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, context=context, options={"resultTypes": ["violations"]}).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(n['target'][0] for n in v['nodes'][:3])}"
+            for v in found if v["impact"] in ("serious", "critical")]
+
+
+def press(page, *keys):
+    for key in keys:
+        page.keyboard.press(key)
+
+
+def keyboard_answer(page, question, kind: str, right) -> None:
+    """Answer one question with the keyboard alone, starting with the focus on its first control:
+    arrows move through a radio group, Space ticks a box, arrows choose in a list, Tab moves on, Enter checks."""
+    controls = question.locator("input, select")
+    controls.first.focus()
+    if kind in ("single", "truefalse"):
+        labels = [t.strip() for t in question.locator(".quiz-choice").all_inner_texts()]
+        press(page, "Space", *["ArrowDown"] * labels.index(right), "Tab")
+    elif kind == "multiple":
+        labels = [t.strip() for t in question.locator(".quiz-choice").all_inner_texts()]
+        for i, label in enumerate(labels):
+            press(page, *(["Space"] if label in right else []), "Tab")
+        assert page.evaluate("document.activeElement.className") == "quiz-check"
+    elif kind == "numeric":
+        page.keyboard.type(str(right))
+    else:  # ordering and matching: one list per line, each choice found by its place in the list
+        for i, wanted in enumerate(right):
+            options = controls.nth(i).locator("option").all_inner_texts()
+            press(page, *["ArrowDown"] * options.index(wanted), "Tab")
+    press(page, "Enter")
+
+
+EVERY_KIND = {"single", "multiple", "truefalse", "numeric", "ordering", "matching"}
+
+
+def answer_every_kind_by_keyboard(page) -> set[str]:
+    """Answer Start here's practice quiz (one question of each type) with the keyboard alone, each rightly;
+    return the types answered. The same quiz runs in JupyterLab and on the site."""
+    import yaml
+
+    questions = yaml.safe_load((ROOT / "data" / "quizzes" / "00_start_here.yml").read_text())["questions"]
+    answers = {"single": lambda q: next(o["text"] for o in q["options"] if o.get("correct")),
+               "truefalse": lambda q: str(q["answer"]),
+               "multiple": lambda q: {o["text"] for o in q["options"] if o.get("correct")},
+               "numeric": lambda q: f"{q['answer']:g}", "ordering": lambda q: q["items"],
+               "matching": lambda q: None}
+    kinds = set()
+    for q in questions:
+        question = page.locator(".quiz-question", has_text=q["prompt"][:40]).first
+        question.scroll_into_view_if_needed()
+        right = answers[q["type"]](q)
+        if q["type"] == "matching":  # the lines are shown in the learner's order
+            lefts = [t.strip() for t in question.locator(".quiz-pair > span").all_inner_texts()]
+            right = [next(p["right"] for p in q["pairs"] if p["left"] == left) for left in lefts]
+        keyboard_answer(page, question, q["type"], right)
+        page.wait_for_function("el => el.dataset.status === 'correct'", arg=question.element_handle(), timeout=5_000)
+        assert "Right." in question.locator(".quiz-feedback").inner_text()
+        kinds.add(q["type"])
+    return kinds
+
+
+def test_every_kind_of_question_can_be_answered_with_the_keyboard_alone(lab, page):
+    """Start here's practice quiz has one question of each type; each is answered without the mouse, and the
+    notebook's own shortcuts (arrows move between cells, Enter edits one) never take the keys."""
+    page.goto(lab.address)
+    page.locator(".jp-Notebook").first.wait_for(state="visible")
+    lab.wait(lab.kernels_idle, 90, "the kernel to start")
+    run_all(page, lab)
+    assert answer_every_kind_by_keyboard(page) == EVERY_KIND
+    assert page.locator(".jp-Notebook.jp-mod-editMode").count() == 0, "Enter in a quiz opened a cell for editing"
+    assert "Score: 6 of 6 correct" in page.locator(".quiz-score").first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "start_here_answered_by_keyboard.png"))
+
+
+@pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
+def test_a_lesson_in_jupyterlab_has_no_serious_accessibility_violations(lab, page, theme):
+    """axe-core on lesson 02's outputs, quizzes and the course's other widgets among them, after a wrong answer
+    has put feedback on the page, in JupyterLab's light and dark themes."""
+    settings = lab.settings / "@jupyterlab" / "apputils-extension" / "themes.jupyterlab-settings"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(json.dumps({"theme": theme}))  # as the Settings menu's Theme item saves it
+    page.goto(f"{lab.url}/lab/tree/notebooks/02_how_we_got_here.ipynb?token={lab.token}")
+    page.locator(".jp-Notebook").first.wait_for(state="visible")
+    lab.wait(lab.kernels_idle, 90, "the kernel to start")
+    dark = page.evaluate("getComputedStyle(document.body).getPropertyValue('--jp-layout-color0').trim()")
+    assert (dark in ("#111111", "#111")) == theme.endswith("Dark"), f"{theme} is not the theme shown ({dark})"
+    run_all(page, lab)
+    question = page.locator(".quiz-type-single").first
+    question.scroll_into_view_if_needed()
+    question.locator("input[type=radio]").first.check()
+    question.locator(".quiz-check").click()
+    page.wait_for_function("el => el.dataset.status", arg=question.element_handle())
+    question.screenshot(path=str(ARTIFACTS / f"02_quiz_{theme.split()[-1].lower()}.png"))
+    problems = serious_violations(page, ".jp-OutputArea-output")
+    assert not problems, "\n".join(problems)

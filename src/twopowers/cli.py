@@ -20,16 +20,14 @@ from pathlib import Path
 
 
 def validate(paths: list[Path]) -> int:
-    """Check quiz files with the full JSON Schema library and the course's own consistency rules."""
-    import jsonschema
+    """Check quiz files as lessons and the site do: the schema (with jsonschema), then the course's own rules."""
+    from jsonschema import Draft202012Validator
 
     from .data import quiz_dir
     from .errors import QuizFileError
-    from .questions import consistency_problems, load_schema, locate, read_yaml
+    from .questions import load_schema, quiz_problems, read_yaml
 
-    schema = load_schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
-    checker = jsonschema.Draft202012Validator(schema)
+    Draft202012Validator.check_schema(load_schema())  # the schema file itself first
     paths = paths or sorted(quiz_dir().glob("*.yml"))
     failed = 0
     for path in paths:
@@ -38,8 +36,7 @@ def validate(paths: list[Path]) -> int:
         except QuizFileError as err:
             problems = err.problems
         else:
-            problems = [locate(raw, path.name, tuple(e.absolute_path), e.message) for e in checker.iter_errors(raw)]
-            problems = problems or consistency_problems(raw, path.name)
+            problems = quiz_problems(raw, path.name)
         if problems:
             failed += 1
             print(f"FAIL {path}")
@@ -118,15 +115,10 @@ def write_plans(check_only: bool) -> int:
     return 0
 
 
-def skip_uri_grammar() -> None:
-    """Spare this process the 3 s that jsonschema (imported by nbformat) spends building an RFC 3987
-    grammar at import. Call it before nbformat is imported. Nothing in the course checks URI formats: the
-    quiz validator uses no format checker."""
-    sys.modules.setdefault("rfc3987_syntax", None)
-
-
 def main(argv: list[str] | None = None) -> int:
-    skip_uri_grammar()
+    from .schema import skip_uri_grammar
+
+    skip_uri_grammar()  # before nbformat imports jsonschema
     parser = argparse.ArgumentParser(prog="twopowers", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)

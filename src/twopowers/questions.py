@@ -1,21 +1,18 @@
-"""Quiz questions: reading them from a lesson's YAML file, and marking a learner's answer.
+"""Quiz questions: reading them from a lesson's YAML file, checking the file, and what the page receives.
 
-This module knows nothing about widgets: each question turns a response into a ``Result``
-(status, score and a message for the learner), so the marking can be tested on its own.
-
-Responses, by question type:
-    single     the chosen option's text (or None)
-    multiple   a list of the chosen options' texts
-    truefalse  True, False (or None)
+Marking happens in the page (static/quiz.js), the same in JupyterLab and on the static site. Responses, by
+question type, as the page reports them and the progress file keeps them:
+    single     the chosen option's text
+    multiple   a sorted list of the chosen options' texts
+    truefalse  True or False
     numeric    the text the learner typed
-    ordering   a list of item texts, one per position (None where a position is still empty)
-    matching   a dict from each left item to the chosen right item (None where not chosen yet)
+    ordering   a list of item texts, one per position
+    matching   a dict from each left item to the chosen right item
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import random
 import re
 from dataclasses import dataclass, field
@@ -23,20 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import QuizFileError
-
-CORRECT, PARTIAL, WRONG, INVALID = "correct", "partial", "wrong", "invalid"
-MAX_NUMBER_LENGTH = 40
-
-
-@dataclass(frozen=True)
-class Result:
-    status: str  # correct, partial, wrong, or invalid (not a real try: nothing to mark yet)
-    score: float  # 0 to 1
-    message: str
-
-    @property
-    def counts_as_try(self) -> bool:
-        return self.status != INVALID
 
 
 @dataclass
@@ -80,145 +63,16 @@ class Question:
         """matching: every right-hand choice, partners and distractors, without repeats."""
         return list(dict.fromkeys([p["right"] for p in self.pairs] + self.distractors))
 
-    def correct_answer_text(self) -> str:
-        """The answer in words, for 'Show answer'."""
-        if self.type in ("single", "multiple"):
-            return "; ".join(o["text"] for o in self.options if o.get("correct"))
-        if self.type == "truefalse":
-            return "True" if self.answer else "False"
-        if self.type == "numeric":
-            value = f"{self.answer:g}" + (f" {self.unit}" if self.unit else "")
-            return value + (f" (answers within ±{self.tolerance:g} count)" if self.tolerance else "")
-        if self.type == "ordering":
-            return " → ".join(self.items)
-        return "; ".join(f"{p['left']} → {p['right']}" for p in self.pairs)
-
-    def where_to_look(self) -> str:
-        """Where the evidence is: 'Look again at ¶9 and ¶14.', 'Look again at the table us_troops in section 1.'
-        or both, for a question that cites paragraphs and names a table."""
-        places = [f"¶{n}" for n in sorted(self.paragraphs)]
-        cited = ", ".join(places[:-1]) + f" and {places[-1]}" if len(places) > 1 else "".join(places)
-        where = " and at ".join(filter(None, [cited, self.look_at]))
-        return f"Look again at {where}." if where else ""
-
-    def _not_right(self, status: str, score: float, *parts: str | None) -> Result:
-        """Feedback on an answer that is not right: what was wrong, then where to look."""
-        return Result(status, score, " ".join(filter(None, [*parts, self.where_to_look()])))
-
-    # ----- marking ---------------------------------------------------------------------------
-    def check(self, response: Any) -> Result:
-        return getattr(self, f"_check_{self.type}")(response)
-
-    def _right(self, extra: str = "") -> Result:
-        return Result(CORRECT, 1.0, " ".join(filter(None, ["Correct!", extra, self.explanation])))
-
-    def _check_single(self, response) -> Result:
-        if response is None or response == "":
-            return Result(INVALID, 0.0, "Choose one of the options first, then press Check.")
-        option = next((o for o in self.options if o["text"] == response), None)
-        if option is None:
-            return Result(INVALID, 0.0, "That choice is not one of this question's options. Pick one from the list.")
-        if option.get("correct"):
-            return self._right()
-        return self._not_right(WRONG, 0.0, "Not quite.", option.get("explanation"))
-
-    def _check_truefalse(self, response) -> Result:
-        if isinstance(response, str):
-            response = {"true": True, "false": False}.get(response.strip().lower(), response)
-        if response is None or response == "":
-            return Result(INVALID, 0.0, "Choose True or False first, then press Check.")
-        if not isinstance(response, bool):
-            return Result(INVALID, 0.0, "The answer to this question is either True or False.")
-        if response == self.answer:
-            return self._right()
-        return self._not_right(WRONG, 0.0, "Not quite.", self.if_wrong)
-
-    def _check_multiple(self, response) -> Result:
-        chosen = set(response or [])
-        if not chosen:
-            return Result(INVALID, 0.0, "Tick at least one box first, then press Check.")
-        unknown = chosen - set(self.option_texts)
-        if unknown:
-            return Result(INVALID, 0.0, "Some ticked choices are not options of this question. Tick from the list.")
-        right = {o["text"] for o in self.options if o.get("correct")}
-        found, wrong = chosen & right, chosen - right
-        if not wrong and found == right:
-            return self._right()
-        score = max(0.0, (len(found) - len(wrong)) / len(right))
-        parts = [f"You found {len(found)} of the {len(right)} right choices."]
-        if wrong:
-            parts.append(f"{len(wrong)} of your ticks {'is' if len(wrong) == 1 else 'are'} not right.")
-            parts += [o["explanation"] for o in self.options if o["text"] in wrong and o.get("explanation")]
-        return self._not_right(PARTIAL if score > 0 else WRONG, score, *parts)
-
-    def _check_numeric(self, response) -> Result:
-        value, problem = parse_number(response, self.unit)
-        if problem:
-            return Result(INVALID, 0.0, problem)
-        if abs(value - self.answer) <= self.tolerance + 1e-9 * max(1.0, abs(self.answer)):
-            return self._right()
-        direction = "too high" if value > self.answer else "too low"
-        return self._not_right(WRONG, 0.0, f"Not quite: {value:g} is {direction}.", self.if_wrong)
-
-    def _check_ordering(self, response) -> Result:
-        placed = list(response or [])
-        if len(placed) != len(self.items):
-            return Result(INVALID, 0.0, f"Put an item in each of the {len(self.items)} positions.")
-        empty = sum(1 for p in placed if p in (None, ""))
-        if empty:
-            return Result(INVALID, 0.0, f"Choose an item for every position ({empty} still empty).")
-        repeated = sorted({p for p in placed if placed.count(p) > 1})
-        if repeated:
-            return Result(INVALID, 0.0, "Each item goes in exactly one position, but "
-                          + ", ".join(f"'{p}'" for p in repeated) + " is used more than once.")
-        if set(placed) != set(self.items):
-            return Result(INVALID, 0.0, "Some positions hold something that is not one of the items. Pick from the lists.")
-        in_place = sum(1 for got, want in zip(placed, self.items) if got == want)
-        if in_place == len(self.items):
-            return self._right()
-        score = in_place / len(self.items)
-        return self._not_right(PARTIAL if in_place else WRONG, score,
-                               f"{in_place} of {len(self.items)} items are in the right position.")
-
-    def _check_matching(self, response) -> Result:
-        chosen = dict(response or {})
-        lefts = [p["left"] for p in self.pairs]
-        empty = sum(1 for left in lefts if chosen.get(left) in (None, ""))
-        if empty:
-            return Result(INVALID, 0.0, f"Make a choice for every line ({empty} still empty).")
-        if any(chosen[left] not in self.right_choices for left in lefts):
-            return Result(INVALID, 0.0, "Some choices are not on this question's list. Pick from the lists.")
-        matched = sum(1 for p in self.pairs if chosen[p["left"]] == p["right"])
-        if matched == len(self.pairs):
-            return self._right()
-        score = matched / len(self.pairs)
-        return self._not_right(PARTIAL if matched else WRONG, score, f"{matched} of {len(self.pairs)} matches are right.")
-
-
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
-def parse_number(text: Any, unit: str | None = None) -> tuple[float | None, str | None]:
-    """Read a number a learner typed. Returns (value, None), or (None, a friendly message)."""
-    if isinstance(text, (int, float)) and not isinstance(text, bool):
-        text = repr(text)
-    if not isinstance(text, str) or not text.strip():
-        return None, "Type a number in the box first, then press Check."
-    cleaned = text.strip().replace("\u2212", "-")
-    if len(cleaned) > MAX_NUMBER_LENGTH:
-        return None, f"That is too long to be a number (at most {MAX_NUMBER_LENGTH} characters). Type just the digits."
-    if unit and cleaned.lower().endswith(unit.lower()):
-        cleaned = cleaned[: -len(unit)].strip()
-    if "," in cleaned:
-        return None, ("Please type the number without commas: for example 1000 rather than 1,000, "
-                      "and a dot for decimals (2.5).")
-    if not _NUMBER.fullmatch(cleaned):
-        return None, (f"'{text.strip()[:20]}' is not a number we can read. Use digits 0-9, "
-                      "with a dot for decimals (for example 12 or 2.5).")
-    value = float(cleaned)
-    if not math.isfinite(value):
-        return None, "That number is too large. Type an ordinary number."
-    return value, None
+    def page_data(self, learner: str) -> dict:
+        """What static/quiz.js needs to show and mark this question, with its choices in ``learner``'s order."""
+        fields = ("id", "type", "prompt", "explanation", "hints", "if_wrong", "look_at", "paragraphs", "options",
+                  "answer", "tolerance", "unit", "items", "pairs", "distractors")
+        data = {name: getattr(self, name) for name in fields}
+        data["order"] = {"options": self.shuffled(self.option_texts, learner),
+                         "items": self.shuffled(self.items, learner),
+                         "lefts": self.shuffled([p["left"] for p in self.pairs], learner),
+                         "rights": self.shuffled(self.right_choices, learner)}
+        return data
 
 
 # ----- reading quiz files -----------------------------------------------------------------------
@@ -274,11 +128,19 @@ def read_yaml(path: Path) -> Any:
         raise QuizFileError(path, [f"{path.name}: cannot be read ({err})"]) from None
 
 
+_schema: dict = {}
+
+
 def load_schema() -> dict:
+    """data/quizzes/quiz.schema.json, read once per change of the file."""
     from .data import quiz_schema_path
 
-    with open(quiz_schema_path(), encoding="utf-8") as handle:
-        return json.load(handle)
+    path = quiz_schema_path()
+    stamp = path.stat().st_mtime
+    if _schema.get("stamp") != stamp:
+        with open(path, encoding="utf-8") as handle:
+            _schema.update(stamp=stamp, schema=json.load(handle))
+    return _schema["schema"]
 
 
 def quiz_problems(raw: Any, filename: str, schema: dict | None = None) -> list[str]:
