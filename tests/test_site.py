@@ -1,8 +1,10 @@
 """The static course site: every lesson page, working internal links, real alternative text on images, nothing
-loaded from the network, no prose about the hidden setup cell, one line per quiz saying where to answer it.
+loaded from the network, no prose about the hidden setup cell, every quiz shown from the same data a lesson
+builds, and one line per other widget saying where to use it.
 
 tests/test_site_browser.py opens the same pages in a browser, offline and on a phone-sized screen.
 """
+import json
 import re
 from urllib.parse import urlparse
 
@@ -83,7 +85,7 @@ def test_pages_work_on_a_phone_and_say_where_to_answer(site):
         assert soup.select_one('meta[name="viewport"]'), name
         assert soup.html.get("lang") == "en"
     lesson = pages["04_the_vote_in_numbers.html"]
-    assert "Open the notebook in JupyterLab to answer" in lesson.get_text()
+    assert lesson.select("[data-quiz]") and lesson.select_one("form.quiz-export"), "quizzes are answered on the page"
     assert "import pandas as pd" not in lesson.get_text(), "the setup cell's code is left out"
     glossary = pages["glossary.html"].get_text()
     assert "quorum" in glossary
@@ -130,16 +132,50 @@ def test_the_hidden_setup_cell_is_not_mentioned_and_each_lesson_says_what_the_pa
         assert text.count("This page is a copy of the notebook without Python") == 1, path.stem
 
 
-def test_each_quiz_and_activity_says_once_where_to_answer_it(site):
+def page_quizzes(soup) -> list[dict]:
+    """The quiz data a page hands its quiz script, in the order the quizzes appear."""
+    return [json.loads(soup.select_one(f"script#{holder['data-quiz']}").string) for holder in soup.select("[data-quiz]")]
+
+
+def test_each_quiz_is_the_lessons_quiz_and_each_other_widget_says_once_where_to_use_it(site):
+    """Each quiz output of a notebook becomes a quiz on its page, with the questions the lesson shows (same ids,
+    prompts and marking data, checked by the same schema); every other widget gets one line naming JupyterLab."""
+    from twopowers.quizzes import SITE_MIME, quiz_data, select
+
     out, pages = site
     for path, soup in lesson_pages(pages):
         nb = nbformat.read(path, as_version=4)
-        widgets = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs
-                   if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        outputs = [o.get("data", {}) for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
+        quizzes = [d[SITE_MIME] for d in outputs if SITE_MIME in d]
+        shown = page_quizzes(soup)
+        assert len(shown) == len(quizzes), f"{path.stem}: every quiz is on the page"
+        for where, data in zip(quizzes, shown):
+            expected = quiz_data(*select(where["lesson"], where.get("section")), learner="site")
+            assert data == expected, f"{path.stem}: the page's quiz is not the lesson's {where}"
+        others = [d for d in outputs if "application/vnd.jupyter.widget-view+json" in d and SITE_MIME not in d]
         said = [output.get_text(" ", strip=True) for output in soup.select(".jp-OutputArea-child")
                 if "JupyterLab" in output.get_text()]
-        assert len(said) == len(widgets), f"{path.stem}: one line per quiz or activity"
+        assert len(said) == len(others), f"{path.stem}: one line per activity"
         for line in said:
             assert line.count("JupyterLab") == 1 and "(s)" not in line and "_" not in line, f"{path.stem}: {line}"
-    lesson = pages["02_how_we_got_here.html"].get_text(" ", strip=True)
-    assert re.search(r"Quiz: \d+ questions\. Open the notebook in JupyterLab to answer\.", lesson)
+        assert (soup.select_one("form.quiz-export") is not None) == bool(quizzes), path.stem
+    assert sum(len(page_quizzes(soup)) for _, soup in lesson_pages(pages)) >= 40
+
+
+def test_the_quiz_data_cannot_end_its_script_element_early():
+    """A prompt may hold "</script>" or "<!--" one day: in the page it stays inside its JSON."""
+    from twopowers.site import _script_json
+
+    text = _script_json({"prompt": "a </script><script>alert(1)</script> <!-- b"})
+    assert "<" not in text and json.loads(text)["prompt"].startswith("a </script>")
+
+
+def test_every_lesson_s_questions_are_counted_in_an_export(site):
+    """The course index an export counts answers against lists every quiz file's questions."""
+    from twopowers.data import quiz_dir
+    from twopowers.questions import load_quiz_file
+
+    out, pages = site
+    course = json.loads(pages["02_how_we_got_here.html"].select_one("script#quiz-course").string)
+    files = [load_quiz_file(p) for p in sorted(quiz_dir().glob("*.yml"))]
+    assert course == {f.lesson: {"title": f.title, "questions": [q.id for q in f.questions]} for f in files}

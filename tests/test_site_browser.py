@@ -146,3 +146,109 @@ def test_lesson_02_on_a_phone_scrolls_its_code_and_its_map_in_their_own_boxes(si
     tab.screenshot(path=str(ARTIFACTS / "site_02_phone_map_scrolled.png"))
     assert problems == []
     tab.context.close()
+
+
+def start_here_questions() -> dict:
+    import yaml
+
+    from twopowers.data import quiz_path
+
+    return {q["type"]: q for q in yaml.safe_load(quiz_path("00_start_here").read_text(encoding="utf-8"))["questions"]}
+
+
+def test_a_quiz_on_the_site_marks_a_wrong_then_a_right_answer_and_keeps_it_after_a_reload(site, browser):
+    """No kernel and no network: the page marks the answer, says where to look, and the browser keeps it."""
+    q = start_here_questions()["single"]
+    right = next(o["text"] for o in q["options"] if o.get("correct"))
+    wrong = next(o["text"] for o in q["options"] if not o.get("correct"))
+    tab, problems = offline_page(browser, site)
+    tab.goto((site / "00_start_here.html").as_uri())
+    question = tab.locator(".quiz-question", has_text=q["prompt"][:40]).first
+    question.get_by_label(wrong, exact=True).check()
+    question.locator(".quiz-check").click()
+    feedback = question.locator(".quiz-feedback")
+    assert question.get_attribute("data-status") == "wrong"
+    assert feedback.inner_text().startswith("✗ Not right yet.") and "Try again." in feedback.inner_text()
+    question.get_by_label(right, exact=True).check()
+    question.locator(".quiz-check").click()
+    assert question.get_attribute("data-status") == "correct" and "Right." in feedback.inner_text()
+    assert q["explanation"][:30] in feedback.inner_text()
+
+    tab.reload()
+    question = tab.locator(".quiz-question", has_text=q["prompt"][:40]).first
+    assert question.get_attribute("data-status") == "correct"
+    assert "Your saved answer is shown (after 2 tries)" in question.locator(".quiz-feedback").inner_text()
+    assert question.get_by_label(right, exact=True).is_checked()
+    assert problems == []
+    tab.context.close()
+
+
+def test_every_kind_of_question_on_the_site_can_be_answered_with_the_keyboard_alone(site, browser):
+    from tests.test_browser import EVERY_KIND, answer_every_kind_by_keyboard
+
+    tab, problems = offline_page(browser, site)
+    tab.goto((site / "00_start_here.html").as_uri())
+    assert answer_every_kind_by_keyboard(tab) == EVERY_KIND
+    assert "Score: 6 of 6 correct" in tab.locator(".quiz-score").first.inner_text()
+    assert problems == []
+    tab.context.close()
+
+
+@pytest.mark.parametrize("name", ["index.html", "00_start_here.html", "02_how_we_got_here.html", "sources.html"])
+def test_site_pages_have_no_serious_accessibility_violations(site, browser, name):
+    """axe-core on the page's own content (quizzes with feedback showing, the export form), not the nav alone."""
+    from tests.test_browser import serious_violations
+
+    tab, problems = offline_page(browser, site)
+    tab.goto((site / name).as_uri())
+    for question in tab.locator(".quiz-question").all()[:3]:  # feedback of each kind on the page: unchecked
+        question.locator(".quiz-check").click()
+    assert serious_violations(tab, "body") == []
+    assert problems == []
+    tab.context.close()
+
+
+def test_answers_exported_from_the_site_are_read_by_the_instructor_tools(site, browser, tmp_path):
+    """A learner answers on two lessons' pages and exports once: the class tally and the progress table read it."""
+    import shutil
+
+    from twopowers.progress import ProgressStore, progress_table
+    from twopowers.tally import class_tally
+
+    q = start_here_questions()["single"]
+    right = next(o["text"] for o in q["options"] if o.get("correct"))
+    tab, problems = offline_page(browser, site)
+    tab.goto((site / "00_start_here.html").as_uri())
+    question = tab.locator(".quiz-question", has_text=q["prompt"][:40]).first
+    question.get_by_label(right, exact=True).check()
+    question.locator(".quiz-check").click()
+    tab.goto((site / "02_how_we_got_here.html").as_uri())
+    other = tab.locator(".quiz-question").first
+    other.locator("input").first.check()
+    other.locator(".quiz-check").click()
+
+    form = tab.locator("form.quiz-export")
+    form.locator("button").click()  # no name yet: the learner is asked for one, nothing is saved
+    assert "Type your name first" in form.locator(".quiz-export-status").inner_text()
+    form.get_by_label("Your name").fill("Sara K.")
+    with tab.expect_download() as download:
+        form.locator("button").click()
+    assert download.value.suggested_filename == "my-progress-sara-k.json"
+    handed_in = tmp_path / "class"
+    handed_in.mkdir()
+    download.value.save_as(handed_in / download.value.suggested_filename)
+    assert "my-progress-sara-k.json" in form.locator(".quiz-export-status").inner_text()
+    assert problems == []
+    tab.context.close()
+
+    tally = class_tally(handed_in)
+    assert (tally.files_read, tally.problems) == (1, [])
+    rows = tally.quizzes.set_index("lesson")
+    assert rows.loc["00_start_here", "correct"] == 1 and rows.loc["00_start_here", "learner"] == "Sara K."
+    assert rows.loc["02_how_we_got_here", "answered"] == 1
+
+    store = ProgressStore(tmp_path / "record")  # the export, loaded as a learner's progress record
+    store.directory.mkdir(parents=True)
+    shutil.copy(handed_in / "my-progress-sara-k.json", store.path)
+    table = progress_table(store).set_index("lesson")
+    assert (table.loc["00_start_here", "answered"], table.loc["00_start_here", "correct"]) == (1, 1)

@@ -1,11 +1,11 @@
-"""The class tally: an instructor's view of the decisions and predictions a class saved.
+"""The class tally: an instructor's view of the decisions, predictions and quiz answers a class saved.
 
-Each learner runs ``export_progress("their name")`` and hands in the file it writes
-(``my-progress-<name>.json``). Put the files in one folder, then:
+Each learner runs ``export_progress("their name")`` in JupyterLab, or presses "Export my answers" on a lesson's
+page of the static site, and hands in the file it writes (``my-progress-<name>.json``). Put the files in one folder, then:
 
     from twopowers.tally import class_tally, show_class_tally
     show_class_tally("path/to/folder")     # tables and a chart
-    tally = class_tally("path/to/folder")  # tally.decisions, tally.predictions, tally.problems
+    tally = class_tally("path/to/folder")  # tally.decisions, tally.predictions, tally.quizzes, tally.problems
 
 A file that cannot be read as a progress export is reported and skipped; every other file still counts,
 and no file is changed.
@@ -26,6 +26,7 @@ DECISION_LESSON = "08_the_decision_room"
 class ClassTally:
     decisions: object  # pandas DataFrame: learner, role, option, justification, saved
     predictions: object  # pandas DataFrame: learner, prediction_id, choice, confidence, lesson, saved
+    quizzes: object = None  # pandas DataFrame: learner, lesson, answered, correct (one row per lesson answered)
     files_read: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -39,7 +40,7 @@ def _read_export(path: Path) -> dict:
         raise ValueError(f"it is not valid JSON (line {err.lineno})") from None
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise ValueError("it is not a progress file from this course")
-    for kind in ("choices", "predictions"):
+    for kind in ("choices", "predictions", "answers"):
         if not isinstance(record.get(kind, {}), dict):
             raise ValueError(f"its {kind} entry is damaged")
     if not isinstance(record.get("learner"), dict) or not record["learner"].get("id"):
@@ -74,8 +75,13 @@ def class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> ClassTally
         else:
             latest[learner_id] = (stamp, path, name, record)
 
-    decisions, predictions = [], []
+    decisions, predictions, quizzes = [], [], []
     for _, path, name, record in latest.values():
+        for quiz_lesson, answers in record.get("answers", {}).items():
+            given = [a for a in answers.values() if isinstance(a, dict)] if isinstance(answers, dict) else []
+            if given:
+                quizzes.append({"learner": name, "lesson": quiz_lesson, "answered": len(given),
+                                "correct": sum(a.get("status") == "correct" for a in given)})
         entry = record.get("choices", {}).get(lesson, {}).get("decision")
         value = entry.get("value") if isinstance(entry, dict) else None
         if isinstance(value, dict) and value.get("role") and value.get("option"):
@@ -97,11 +103,12 @@ def class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> ClassTally
                          .drop_duplicates(["learner", "prediction_id"], keep="last").reset_index(drop=True))
     return ClassTally(
         decisions=pd.DataFrame(decisions, columns=["learner", "role", "option", "justification", "saved"]),
-        predictions=predictions_frame, files_read=len(latest), problems=problems)
+        predictions=predictions_frame, files_read=len(latest), problems=problems,
+        quizzes=pd.DataFrame(quizzes, columns=["learner", "lesson", "answered", "correct"]))
 
 
 def show_class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> ClassTally:
-    """Show the class's decisions and predictions as tables and a chart, and list any skipped file."""
+    """Show the class's quiz scores, decisions and predictions as tables and a chart, and list any skipped file."""
     import matplotlib.pyplot as plt
     from IPython.display import display
 
@@ -112,6 +119,10 @@ def show_class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> Class
     for problem in tally.problems:
         notify(problem, "warning")
     print(f"Read {tally.files_read} learner file(s) from {folder}.")
+    if not tally.quizzes.empty:
+        print("Quiz answers: right answers / questions answered, per learner and lesson.")
+        shown = tally.quizzes.assign(score=tally.quizzes.correct.astype(str) + " / " + tally.quizzes.answered.astype(str))
+        display(shown.pivot(index="learner", columns="lesson", values="score").fillna("").rename_axis(None, axis=1))
     if tally.decisions.empty and tally.predictions.empty:
         print("No decisions or predictions saved yet in these files.")
         return tally
