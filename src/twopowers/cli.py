@@ -116,9 +116,9 @@ def write_plans(check_only: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .schema import skip_uri_grammar
+    from .schema import skip_format_checkers
 
-    skip_uri_grammar()  # before nbformat imports jsonschema
+    skip_format_checkers()  # before nbformat imports jsonschema
     parser = argparse.ArgumentParser(prog="twopowers", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)

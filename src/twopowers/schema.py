@@ -2,8 +2,8 @@
 
 The schema lives once, in data/quizzes/quiz.schema.json. Lessons, ``python3 course.py validate`` and the
 static site all check quiz files through ``iter_errors`` below, so a maintainer reads the same message
-wherever a file is checked. ``jsonschema`` is imported only when a file is first checked, and without the
-RFC 3987 grammar it would otherwise build at import (about a second; the course checks no URI formats).
+wherever a file is checked. ``jsonschema`` is imported only when a file is first checked, and without its
+format checkers (the RFC 3987 grammar alone takes about a second to build; the course checks no formats).
 bench/run.py measures what this costs a lesson.
 """
 from __future__ import annotations
@@ -20,16 +20,23 @@ Path = tuple  # of str (field names) and int (list positions)
 _validators: dict[int, Any] = {}
 
 
-def skip_uri_grammar() -> None:
-    """Spare this process the second that jsonschema spends building an RFC 3987 grammar at import (nbformat
-    imports jsonschema too). Nothing in the course checks URI formats: the quiz schema uses no format checker."""
-    sys.modules.setdefault("rfc3987_syntax", None)
+# Modules jsonschema imports only to check string formats (URIs, dates, colours...). The course's schemas check
+# no format, and these cost a lesson about 20 ms at import (rfc3987_syntax alone about a second, building a grammar).
+FORMAT_CHECKERS = ("rfc3987_syntax", "rfc3987", "rfc3986_validator", "rfc3339_validator", "isoduration",
+                   "uri_template", "fqdn", "webcolors", "jsonpointer")
+
+
+def skip_format_checkers() -> None:
+    """Spare this process jsonschema's optional format checkers (nbformat imports jsonschema too): a module not yet
+    imported is marked absent, which jsonschema takes as "this format is not checked"."""
+    for name in FORMAT_CHECKERS:
+        sys.modules.setdefault(name, None)
 
 
 def _validator(schema: dict):
     key = id(schema)
     if key not in _validators:
-        skip_uri_grammar()
+        skip_format_checkers()
         from jsonschema import Draft202012Validator
 
         _validators.clear()
