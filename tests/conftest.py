@@ -8,6 +8,25 @@ from twopowers.questions import Question
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_configure(config):
+    """The suite keeps its charts in a cache of its own (removed at the end), never in the user's cache folder;
+    the xdist workers inherit it. Notebooks' stored outputs are the same with and without a cached chart."""
+    import os
+    import tempfile
+
+    from twopowers.chart_cache import CACHE_ENV
+
+    if CACHE_ENV not in os.environ:
+        os.environ[CACHE_ENV] = config._chart_cache = tempfile.mkdtemp(prefix="twopowers-charts-")
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    if getattr(config, "_chart_cache", None):
+        shutil.rmtree(config._chart_cache, ignore_errors=True)
+
+
 @pytest.fixture
 def store(tmp_path):
     return ProgressStore(tmp_path / "progress")

@@ -76,8 +76,12 @@ def test_finish_shows_the_chart_closes_it_and_prints_the_description(capsys, mon
 
 
 @pytest.fixture
-def shown(monkeypatch):
-    """What the chart helpers show: each entry is (the figure's first axes, its description)."""
+def shown(monkeypatch, tmp_path):
+    """What the chart helpers show: each entry is (the figure's first axes, its description). The chart cache
+    is empty, so every helper draws."""
+    from twopowers.chart_cache import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "charts"))
     drawn = []
 
     def keep(fig, description):
@@ -92,8 +96,12 @@ def bar_colours(ax):
     return [matplotlib.colors.to_hex(bar.get_facecolor()) for bar in ax.patches]
 
 
-def test_bar_chart_labels_the_chart_and_its_description_becomes_the_alt_text(monkeypatch, capsys):
+def test_bar_chart_labels_the_chart_and_its_description_becomes_the_alt_text(monkeypatch, capsys, tmp_path):
     import pandas as pd
+
+    from twopowers.chart_cache import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "charts"))
     bundles = []
     open_before = set(plt.get_fignums())  # figures other tests left open are not this helper's
     monkeypatch.setattr("IPython.display.display", lambda bundle, raw=False: bundles.append(bundle))
@@ -211,3 +219,65 @@ def test_the_chart_helpers_are_what_the_lesson_gate_accepts_and_import_no_pyplot
     assert all(callable(getattr(charts, name)) for name in charts.CHART_HELPERS)
     code = "import sys, twopowers.charts; print('matplotlib.pyplot' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """An empty chart cache for this test, and what the helpers display."""
+    from twopowers.chart_cache import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "charts"))
+    bundles = []
+    monkeypatch.setattr("IPython.display.display", lambda bundle, raw=False: bundles.append(bundle))
+    return tmp_path / "charts", bundles
+
+
+def draw_sides(values):
+    import pandas as pd
+
+    charts.bar_chart(pd.Series(values, index=["stay", "leave"]), title="Two sides", xlabel="Side", ylabel="Count",
+                     description=f"Two bars: stay {values[0]}, leave {values[1]}.")
+
+
+def test_a_chart_drawn_again_with_the_same_data_is_shown_from_the_cache_exactly_as_drawn(cache, capsys,
+                                                                                         monkeypatch):
+    folder, bundles = cache
+    draw_sides([3, 1])
+    first = capsys.readouterr().out
+    assert len(list(folder.glob("*.json"))) == 1
+    monkeypatch.setattr(charts, "image_html", lambda *a: pytest.fail("a cached chart is drawn again"))
+    draw_sides([3, 1])
+    assert bundles[0] == bundles[1] and capsys.readouterr().out == first
+
+
+def test_new_data_draws_a_new_chart_never_the_old_one(cache):
+    folder, bundles = cache
+    draw_sides([3, 1])
+    draw_sides([3, 2])
+    assert bundles[0]["text/html"] != bundles[1]["text/html"] and len(list(folder.glob("*.json"))) == 2
+    assert svg_of(bundles[1]["text/html"]) != svg_of(bundles[0]["text/html"])
+
+
+def test_a_damaged_entry_or_a_folder_that_cannot_be_written_only_means_drawing_again(cache, tmp_path, monkeypatch):
+    from twopowers.chart_cache import CACHE_ENV
+
+    folder, bundles = cache
+    draw_sides([3, 1])
+    for entry in folder.glob("*.json"):
+        entry.write_text("{not json")
+    draw_sides([3, 1])
+    assert bundles[0] == bundles[1]
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv(CACHE_ENV, str(blocked / "charts"))  # a folder inside a file: cannot be made
+    draw_sides([3, 1])
+    assert bundles[2] == bundles[0]
+
+
+def test_a_chart_that_is_refused_is_not_kept(cache):
+    import pandas as pd
+
+    folder, _ = cache
+    with pytest.raises(CourseError):
+        charts.bar_chart(pd.Series([1]), title="", xlabel="x", ylabel="y", description="One bar.")
+    assert list(folder.glob("*.json")) == []

@@ -287,14 +287,13 @@ def progress_table(store: ProgressStore | None = None):
 
 def show_progress(store: ProgressStore | None = None):
     """Show your score in each lesson as a table and a bar chart."""
-    import matplotlib.pyplot as plt
     from IPython.display import display
 
-    from .charts import show
+    from .charts import new_chart, show
 
     table = progress_table(store)
     display(table.set_index("lesson"))
-    fig, ax = plt.subplots(figsize=(7, 1.1 + 0.45 * max(len(table), 1)))
+    fig, ax = new_chart((7, 1.1 + 0.45 * max(len(table), 1)))
     ax.barh(table["lesson"], table["questions"], color="#dddddd", label="questions in the lesson")
     ax.barh(table["lesson"], table["correct"], color="#0072B2", label="answered correctly")
     ax.invert_yaxis()
