@@ -3,8 +3,9 @@
 Measured in one run, as ratios (or in-page times) so that they mean the same on a slower or faster machine:
   * each notebook's Run-All wall time from a fresh kernel, divided by that of a floor notebook that
     only imports what every lesson needs (pandas, ipywidgets, matplotlib). Target: at most 1.3. Measured
-    twice: a re-run, which finds the lesson's charts already drawn (chart_cache.py), and a first run
-    ("first Run-All"), with an empty chart cache.
+    twice: a re-run, which finds the lesson's charts in the chart cache folder (chart_cache.py), and a first
+    run ("first Run-All") with that folder empty, as on a learner's first run: the lesson's charts are then
+    found in the stored notebooks (a chart in neither place is drawn).
   * the package's own import cost in a fresh interpreter that has already imported pandas and
     ipywidgets. Target: at most 150 ms.
   * the same Run All in JupyterLab in headless Chromium, the notebook's kernel already started (bench/browser.py):

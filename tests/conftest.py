@@ -28,6 +28,17 @@ def pytest_unconfigure(config):
 
 
 @pytest.fixture
+def no_kept_charts(tmp_path, monkeypatch):
+    """Every chart helper draws: an empty chart cache folder, and no chart found in the stored notebooks.
+    Returns the cache folder."""
+    from twopowers import chart_cache
+
+    monkeypatch.setenv(chart_cache.CACHE_ENV, str(tmp_path / "charts"))
+    monkeypatch.setattr(chart_cache, "_stored", {})
+    return tmp_path / "charts"
+
+
+@pytest.fixture
 def store(tmp_path):
     return ProgressStore(tmp_path / "progress")
 

@@ -66,7 +66,7 @@ def test_the_drawing_is_the_same_each_time():
 
 def test_finish_shows_the_chart_closes_it_and_prints_the_description(capsys, monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda bundle, raw=False: shown.append(bundle))
+    monkeypatch.setattr("IPython.display.display", lambda bundle, raw=False, metadata=None: shown.append(bundle))
     fig, ax = labelled_chart()
     charts.finish(ax, "Two bars, one long and one short.")
     assert not plt.fignum_exists(fig.number), "closed, so the notebook does not draw it a second time"
@@ -76,12 +76,9 @@ def test_finish_shows_the_chart_closes_it_and_prints_the_description(capsys, mon
 
 
 @pytest.fixture
-def shown(monkeypatch, tmp_path):
-    """What the chart helpers show: each entry is (the figure's first axes, its description). The chart cache
-    is empty, so every helper draws."""
-    from twopowers.chart_cache import CACHE_ENV
-
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "charts"))
+def shown(monkeypatch, no_kept_charts):
+    """What the chart helpers show: each entry is (the figure's first axes, its description). No chart is
+    kept, so every helper draws."""
     drawn = []
 
     def keep(fig, description):
@@ -96,15 +93,12 @@ def bar_colours(ax):
     return [matplotlib.colors.to_hex(bar.get_facecolor()) for bar in ax.patches]
 
 
-def test_bar_chart_labels_the_chart_and_its_description_becomes_the_alt_text(monkeypatch, capsys, tmp_path):
+def test_bar_chart_labels_the_chart_and_its_description_becomes_the_alt_text(monkeypatch, capsys, no_kept_charts):
     import pandas as pd
 
-    from twopowers.chart_cache import CACHE_ENV
-
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "charts"))
     bundles = []
     open_before = set(plt.get_fignums())  # figures other tests left open are not this helper's
-    monkeypatch.setattr("IPython.display.display", lambda bundle, raw=False: bundles.append(bundle))
+    monkeypatch.setattr("IPython.display.display", lambda bundle, raw=False, metadata=None: bundles.append(bundle))
     charts.bar_chart(pd.Series([3, 1], index=["stay", "leave"]), title="Two sides", xlabel="Side",
                      ylabel="Count", description="Two bars: stay 3, leave 1.")
     assert len(bundles) == 1 and 'alt="Two bars: stay 3, leave 1."' in bundles[0]["text/html"]
@@ -222,14 +216,11 @@ def test_the_chart_helpers_are_what_the_lesson_gate_accepts_and_import_no_pyplot
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
+def cache(no_kept_charts, monkeypatch):
     """An empty chart cache for this test, and what the helpers display."""
-    from twopowers.chart_cache import CACHE_ENV
-
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "charts"))
     bundles = []
-    monkeypatch.setattr("IPython.display.display", lambda bundle, raw=False: bundles.append(bundle))
-    return tmp_path / "charts", bundles
+    monkeypatch.setattr("IPython.display.display", lambda bundle, raw=False, metadata=None: bundles.append(bundle))
+    return no_kept_charts, bundles
 
 
 def draw_sides(values):
@@ -281,3 +272,51 @@ def test_a_chart_that_is_refused_is_not_kept(cache):
     with pytest.raises(CourseError):
         charts.bar_chart(pd.Series([1]), title="", xlabel="x", ylabel="y", description="One bar.")
     assert list(folder.glob("*.json")) == []
+
+
+def test_a_chart_stored_in_a_notebook_is_shown_on_a_first_run_without_drawing(cache, tmp_path, monkeypatch, capsys):
+    """The course's notebooks are stored with their charts, each output naming its key: a learner's first run
+    finds a lesson's chart there, exactly as drawn, when the cache folder has none."""
+    import nbformat
+
+    from twopowers import chart_cache, data
+    from twopowers.chart_cache import KEY_FIELD
+
+    folder, bundles = cache
+    saved = []
+    monkeypatch.setattr("IPython.display.display",
+                        lambda bundle, raw=False, metadata=None: (bundles.append(bundle), saved.append(metadata)))
+    draw_sides([3, 1])
+    drawn_text = capsys.readouterr().out
+    assert saved[0] and KEY_FIELD in saved[0]
+    lessons = tmp_path / "notebooks"
+    lessons.mkdir()
+    output = nbformat.v4.new_output("display_data", data=bundles[0], metadata=saved[0])
+    cell = nbformat.v4.new_code_cell("bar_chart(...)", outputs=[output])
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), lessons / "lesson.ipynb")
+    monkeypatch.setattr(data, "notebooks_dir", lambda: lessons)
+    monkeypatch.setattr(chart_cache, "_stored", None)
+    for entry in folder.glob("*.json"):
+        entry.unlink()
+    monkeypatch.setattr(charts, "image_html", lambda *a: pytest.fail("a stored chart is drawn again"))
+    draw_sides([3, 1])
+    assert bundles[1] == bundles[0] and saved[1] == saved[0] and capsys.readouterr().out == drawn_text
+    assert len(list(folder.glob("*.json"))) == 1, "found once, then kept in the cache folder"
+
+
+def test_every_chart_a_lesson_draws_with_a_helper_names_its_key_in_the_stored_notebook():
+    import nbformat
+
+    from twopowers.chart_cache import KEY_FIELD
+    from twopowers.data import course_notebooks
+
+    keyed = unkeyed = 0
+    for path in course_notebooks():
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                if charts.is_chart(output):
+                    if output.get("metadata", {}).get(KEY_FIELD):
+                        keyed += 1
+                    else:
+                        unkeyed += 1
+    assert keyed >= 10 and unkeyed == 0

@@ -133,7 +133,7 @@ def test_the_progress_table_counts_per_lesson(store):
     assert (row.questions, row.answered, row.correct, row.revealed, row.left) == (6, 2, 1, 1, 4)
 
 
-def test_show_progress_draws_a_labelled_chart(store, monkeypatch, capsys):
+def test_show_progress_draws_a_labelled_chart(store, monkeypatch, capsys, no_kept_charts):
     drawn = []
     monkeypatch.setattr("twopowers.charts.show", lambda fig, description: drawn.append((fig, description)))
     show_progress(store)

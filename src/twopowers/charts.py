@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from .chart_cache import cached, record
+from .chart_cache import KEY_FIELD, cached, record, running_key
 from .errors import CourseError, friendly_errors
 
 # Okabe & Ito's palette, distinguishable with the common forms of colour blindness
@@ -47,16 +47,18 @@ def finish(ax, description: str) -> None:
 def show(fig, description: str) -> None:
     """Display a figure as an image whose alternative text is ``description``, then close it."""
     html = image_html(fig, description)
-    display_chart(html, description)
+    display_chart(html, description, running_key())
     record(html, description)  # a chart helper keeps it (chart_cache.py), to show it again without drawing
     _close(fig)
 
 
-def display_chart(html: str, description: str) -> None:
-    """Display a chart's image (from image_html), with its description for front ends that show no HTML."""
+def display_chart(html: str, description: str, key: str | None = None) -> None:
+    """Display a chart's image (from image_html), with its description for front ends that show no HTML;
+    a chart helper's output names its key in the chart cache (chart_cache.py)."""
     from IPython.display import display
 
-    display({"text/html": html, "text/plain": f"[chart] {description}"}, raw=True)
+    metadata = {KEY_FIELD: key} if key else None
+    display({"text/html": html, "text/plain": f"[chart] {description}"}, raw=True, metadata=metadata)
 
 
 def is_chart(output) -> bool:

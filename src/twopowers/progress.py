@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
+from .chart_cache import cached
 from .errors import CourseError, notify
 
 DIR_ENV = "TWOPOWERS_PROGRESS_DIR"
@@ -289,10 +290,17 @@ def show_progress(store: ProgressStore | None = None):
     """Show your score in each lesson as a table and a bar chart."""
     from IPython.display import display
 
-    from .charts import new_chart, show
-
     table = progress_table(store)
     display(table.set_index("lesson"))
+    progress_chart(table)
+    print("Your answers are saved on this computer as you go; export_progress() writes a copy to hand in.")
+
+
+@cached
+def progress_chart(table) -> None:
+    """The progress table as bars: each lesson's questions, and those answered correctly."""
+    from .charts import new_chart, show
+
     fig, ax = new_chart((7, 1.1 + 0.45 * max(len(table), 1)))
     ax.barh(table["lesson"], table["questions"], color="#dddddd", label="questions in the lesson")
     ax.barh(table["lesson"], table["correct"], color="#0072B2", label="answered correctly")
@@ -307,7 +315,6 @@ def show_progress(store: ProgressStore | None = None):
     description = f"a bar for each lesson; you have answered {done} of {total} quiz questions correctly."
     show(fig, description)
     print(f"Text description: {description}")
-    print("Your answers are saved on this computer as you go; export_progress() writes a copy to hand in.")
 
 
 def export_progress(name: str | None = None, folder: Path | str | None = None,
