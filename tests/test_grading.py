@@ -21,7 +21,8 @@ from twopowers.sandbox import detect
 SOLUTION = next((p for p in solution_notebooks() if p.parent.name == "ex04_the_vote_in_numbers"), None)
 pytestmark = pytest.mark.skipif(SOLUTION is None, reason="exercise 04 is the grading tests' example")
 EXERCISE = "ex04_the_vote_in_numbers"
-FAST = {"workers": 2, "cell_timeout": 4, "notebook_limit": 90, "memory_mb": 1024, "quiet": True}
+FAST = {"workers": 2, "cell_timeout": 4, "notebook_limit": 90, "memory_mb": 1024, "quiet": True,
+        "no_sandbox": True}  # where there is no bubblewrap, the tests grade anyway (with it, they use it)
 
 
 def blank():
@@ -144,7 +145,7 @@ def hostile_class(tmp_path_factory):
     save(folder, "png-file", b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     save(folder, "huge-output", add_code(with_answers(), "for i in range(300_000):\n    print('spam' * 20)", at=3))
     save(folder, "Zoë Ñúñez-李", with_answers())
-    save(folder, "reads-solutions", add_code(with_answers(), "try:\n"
+    save(folder, "reads-solutions", add_code(with_answers(q1="leaked"), "try:\n"
                                              f"    leaked = open({str(solutions_file)!r}).read()\n"
                                              "except OSError as err:\n    leaked = 'blocked: ' + str(err)\n"
                                              "print(leaked)\nlist_seats = leaked", at=3))
@@ -218,6 +219,12 @@ def test_feedback_never_shows_hidden_tests_solutions_or_what_a_submission_printe
     assert "Zoë Ñúñez-李" in non_ascii
 
 
+@pytest.mark.skipif(detect().kind != "bubblewrap", reason="the sandbox needs bubblewrap (Linux)")
+def test_in_the_sandbox_reading_the_solutions_is_blocked(hostile_class):
+    page = next(p for p in (hostile_class["out"] / "feedback").glob("*.html") if p.name.startswith("reads-solutions"))
+    assert "blocked: [Errno 2] No such file or directory" in page.read_text(encoding="utf-8")
+
+
 def test_results_written_by_a_submission_are_not_believed(hostile_class):
     text = (hostile_class["out"] / "gradebook.csv").read_text(encoding="utf-8")
     assert "hacked" not in text and text.startswith("student,exercise,question")
@@ -234,11 +241,101 @@ def test_the_report_and_summary_cover_the_class(hostile_class):
     assert sheet["blank"] == "(no answer)", "the exercise's own placeholder is no answer"
 
 
-def test_the_sandbox_says_what_protects_the_run():
-    sandbox = detect()
-    assert sandbox.describe()
-    if sandbox.kind == "none":
-        assert "OFF" in sandbox.describe()
+@pytest.mark.skipif(detect().kind != "bubblewrap", reason="the sandbox needs bubblewrap (Linux)")
+def test_a_submission_cannot_read_the_graders_home_or_a_classmates_work(tmp_path):
+    """Canaries planted outside every folder the grader hides: a file in the grading user's home, and a class
+    whose submissions sit there too (not in the system's temporary folder). A snooping submission stores what it
+    reads in an answer; the feedback, gradebook and results must not hold it."""
+    import uuid
+
+    mark = uuid.uuid4().hex
+    home = Path.home() / f".twopowers-canary-{mark}"
+    try:
+        home.mkdir()
+        canary = home / "secret.txt"
+        canary.write_text(f"home-canary-{mark}")
+        folder, out = home / "class", tmp_path / "results"
+        classmate = add_code(blank(), f"# classmate-canary-{mark}")
+        save(folder, "classmate", classmate)
+        classmate_file = folder / "classmate" / f"{EXERCISE}.ipynb"
+        snoop = add_code(with_answers(), "leaks = []\n"
+                         f"for path in [{str(canary)!r}, {str(classmate_file)!r}]:\n"
+                         "    try:\n        leaks.append(open(path).read())\n"
+                         "    except OSError:\n        leaks.append('blocked')", at=3)
+        answer_cell(snoop, "q1-answer").source = "list_seats = leaks[0]"
+        answer_cell(snoop, "q3-answer").source = "present = leaks[1][-4000:]"
+        save(folder, "snoop", snoop)
+        grade_class(folder, out, **FAST)
+        written = [p for p in out.rglob("*") if p.is_file()]
+        assert any(p.suffix == ".html" for p in written) and (out / "gradebook.csv").exists()
+        for path in written:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert f"home-canary-{mark}" not in text, f"{path.name} holds a file from the grader's home"
+            assert f"classmate-canary-{mark}" not in text, f"{path.name} holds a classmate's submission"
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_without_a_sandbox_grading_refuses_and_says_why_unless_told(tmp_path, monkeypatch):
+    from twopowers import gradebook
+    from twopowers.sandbox import Sandbox
+
+    monkeypatch.setattr(gradebook, "detect", lambda: Sandbox("none", ["network isolation", "the memory limit"]))
+    save(tmp_path / "class", "blank", blank())
+    with pytest.raises(CourseError) as refused:
+        grade_class(tmp_path / "class", tmp_path / "out", quiet=True)
+    said = str(refused.value)
+    assert "network isolation" in said and "bubblewrap" in said and "Windows or macOS" in said
+    assert "--no-sandbox" in said and not (tmp_path / "out").exists(), "nothing is graded or written"
+
+
+def test_without_a_sandbox_a_submission_that_changes_solutions_or_data_changes_no_one_elses_grade(tmp_path):
+    """Graded in a copy of the course (the checkout is never touched), with no bubblewrap on the PATH: the first
+    submission overwrites a data table and appends to the solution; the class after it is graded as usual, the
+    folders are put back, and only that submission is marked."""
+    import os
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    course = tmp_path / "course"
+    for part in ("src", "data", "solutions"):
+        shutil.copytree(root / part, course / part, ignore=shutil.ignore_patterns("__pycache__"))
+    solution = course / "solutions" / EXERCISE / f"{EXERCISE}.ipynb"
+    table = course / "data" / "vote_2020.csv"
+    before = {solution: solution.read_bytes(), table: table.read_bytes()}
+    folder, out = tmp_path / "class", tmp_path / "out"
+    save(folder, "a-tamper", add_code(with_answers(), f"open({str(table)!r}, 'w').write('row_id\\nbroken\\n')\n"
+                                                    f"open({str(solution)!r}, 'a').write('hacked')", at=3))
+    save(folder, "b-right", nbformat.read(SOLUTION, as_version=4))
+    save(folder, "c-blank", blank())
+    env = {**os.environ, "PYTHONPATH": str(course / "src"), "PATH": str(Path(sys.executable).parent)}
+    done = subprocess.run([sys.executable, "-m", "twopowers", "grade", str(folder), "--out", str(out), "--no-sandbox",
+                           "--cell-timeout", "10"], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Protections OFF" in done.stderr and "network isolation" in done.stderr
+    rows = rows_by_student(out)
+    assert {r["status"] for r in rows["a-tamper"] if r["question"] != "q4"} == {"tampered"}
+    assert "not graded" in rows["a-tamper"][0]["message"] and "data/" in rows["a-tamper"][0]["message"]
+    assert auto_points(rows["b-right"]) == 6.0, "the student after it is graded against the real data"
+    assert auto_points(rows["c-blank"]) == 0.0 and "tampered" not in {r["status"] for r in rows["c-blank"]}
+    assert all(path.read_bytes() == content for path, content in before.items()), "the folders are put back"
+
+
+def test_the_sandbox_says_what_protects_the_run_and_shows_the_kernel_only_what_it_needs():
+    import sys
+
+    from twopowers.sandbox import Sandbox, kernel_needs
+
+    said = Sandbox("bubblewrap", []).describe()
+    assert "no network" in said and "no home folder" in said and "read-only" in said
+    off = Sandbox("none", ["network isolation", "the memory limit"]).describe()
+    assert "OFF: network isolation; the memory limit." in off
+    root = Path(__file__).resolve().parents[1]
+    shown = kernel_needs()
+    assert {root / "src", root / "data", Path(sys.prefix)} <= set(shown)
+    inside = [p for p in shown if root in p.parents or p == root]
+    assert sorted(inside) == sorted({root / "src", root / "data", Path(sys.prefix)} & set(inside)), inside
+    assert Path.home() not in shown and Path("/") not in shown and Path("/tmp") not in shown
 
 
 # ----- resuming, layouts, zips and written answers -----------------------------------------------------
@@ -320,7 +417,8 @@ def test_results_are_ignored_by_git_and_the_run_says_where_they_are(tmp_path, mo
     repo.mkdir()
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     monkeypatch.chdir(repo)  # the default --out is grading-results in the current folder
-    assert main(["grade", str(folder), "--workers", "1", "--cell-timeout", "4", "--memory-mb", "1024"]) == 0
+    assert main(["grade", str(folder), "--workers", "1", "--cell-timeout", "4", "--memory-mb", "1024",
+                 "--no-sandbox"]) == 0
     out = repo.resolve() / "grading-results"
     printed = capsys.readouterr().out
     assert f"are in {out}\n" in printed and f"Open first: {out / 'report.html'}" in printed

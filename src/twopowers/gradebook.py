@@ -48,7 +48,8 @@ from pathlib import Path
 from .assignments import WRITE_HERE, solution_notebooks, solutions_dir
 from .errors import CourseError
 from .grading import CELL_TIMEOUT, Question, Row, answer_names, load_values, questions, run_and_export, score_run
-from .sandbox import MEMORY_MB, child_environment, detect, fingerprint, wrapper
+from .data import data_dir
+from .sandbox import MEMORY_MB, Snapshot, child_environment, detect, wrapper
 
 NOTEBOOK_LIMIT = 180  # seconds for a whole notebook
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
@@ -198,11 +199,16 @@ def grade_one(sub: Submission, plan: dict, options: dict) -> dict:
             result["written"] = written_answers(nb, written)
             notebook = workdir / "submission.ipynb"
             nbformat.write(nb, notebook)
-            prefix = wrapper(workdir, [options["out"], solutions_dir()], options["sandbox"], options["memory_mb"])
+            prefix = wrapper(workdir, options["sandbox"], options["memory_mb"])
             env = child_environment(workdir)
             env["MPLCONFIGDIR"] = _matplotlib_cache()
             _, result["run"] = run_and_export(notebook, answer_names(auto), workdir, options["cell_timeout"],
                                               wrapper=prefix, env=env, limit=options["notebook_limit"])
+            changed = options["snapshot"].changed() if options["sandbox"].kind != "bubblewrap" else []
+            if changed:  # without a sandbox: put the folders back before anything is scored
+                options["snapshot"].restore()
+                result["run"] = {"state": "tampered", "why": f"it changed the course's {' and '.join(changed)}/ "
+                                 "folder (put back before grading went on)"}
             rows = score_run(auto, workdir, result["run"], sub.student, sub.exercise)
             if result["run"].get("state") == "ok":
                 values, _ = load_values(workdir)
@@ -215,11 +221,6 @@ def grade_one(sub: Submission, plan: dict, options: dict) -> dict:
                           for q in auto]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    if options["sandbox"].kind != "bubblewrap" and fingerprint(solutions_dir()) != options["solutions_hash"]:
-        result["run"]["tampered"] = True
-        for row in result["rows"]:
-            row.update(points=0.0, status="tampered",
-                       message="solutions/ changed while this submission ran; it was not graded.")
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
 
@@ -258,9 +259,13 @@ def plans_for(solutions: dict[str, Path]) -> dict[str, dict]:
 
 
 def grade_class(submissions: Path, out: Path, workers: int | None = None, cell_timeout: int = CELL_TIMEOUT,
-                notebook_limit: int = NOTEBOOK_LIMIT, memory_mb: int = MEMORY_MB, quiet: bool = False) -> dict:
-    """Grade every submission (resuming an interrupted run) and write all the outputs."""
+                notebook_limit: int = NOTEBOOK_LIMIT, memory_mb: int = MEMORY_MB, quiet: bool = False,
+                no_sandbox: bool = False) -> dict:
+    """Grade every submission (resuming an interrupted run) and write all the outputs. Without a sandbox this
+    refuses, unless ``no_sandbox`` (the teacher's --no-sandbox): then submissions run one at a time."""
     sandbox = detect()
+    if sandbox.kind != "bubblewrap" and not no_sandbox:
+        raise CourseError(sandbox.refusal())
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr))
     say(sandbox.describe())
     solutions = {p.parent.name: p for p in solution_notebooks()}
@@ -275,13 +280,13 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, cell_t
             root = unpack(root, Path(unzipped))
         found, skipped = discover(root, list(solutions))
         plans = plans_for(solutions)
-        solutions_hash = fingerprint(solutions_dir())
+        snapshot = Snapshot([solutions_dir(), data_dir()])  # before any submission runs
         todo = [s for s in found if not _done(out, s)]
         say(f"{len(found)} submission(s) from {len({s.student for s in found})} student(s); "
             f"{len(found) - len(todo)} already graded; {len(skipped)} file(s) skipped.")
         options = {"sandbox": sandbox, "cell_timeout": cell_timeout, "notebook_limit": notebook_limit,
-                   "memory_mb": memory_mb, "out": out, "solutions_hash": solutions_hash}
-        workers = workers or os.cpu_count() or 1
+                   "memory_mb": memory_mb, "out": out, "snapshot": snapshot}
+        workers = (workers or os.cpu_count() or 1) if sandbox.kind == "bubblewrap" else 1
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = {pool.submit(grade_one, s, plans[s.exercise], options): s for s in todo}
             for done, future in enumerate(as_completed(futures), 1):

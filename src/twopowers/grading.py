@@ -236,6 +236,8 @@ def score_run(auto: list[Question], workdir: Path, status: dict, student: str, e
                            "too much memory), so its answers could not be read.",
             "notebook limit": "The whole notebook ran longer than the time limit for one notebook.",
             "unreadable": status.get("why", "The file could not be read as a notebook."),
+            "tampered": f"The notebook {status.get('why', 'changed the course files')}: a submission may not "
+                        "change the course's files, so it was not graded. No other student's grade changed.",
         }.get(state, f"The notebook could not be run ({status.get('why', state)}).")
         return [Row(student, exercise, q.grade_id, 0.0, q.points, state, message) for q in auto]
     values, problems = load_values(workdir)
