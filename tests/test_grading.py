@@ -358,6 +358,26 @@ def test_an_interrupted_run_resumes_without_regrading_or_duplicating(tmp_path):
     assert len(rows["ana"]) == len(rows["ben"]) == 4
 
 
+def test_when_the_grader_itself_fails_the_gradebook_says_so_and_a_new_run_tries_again(tmp_path, monkeypatch):
+    from twopowers import gradebook
+
+    folder, out = tmp_path / "class", tmp_path / "out"
+    save(folder, "ana", with_answers())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(gradebook, "run_and_export", broken)
+    grade_class(folder, out, **FAST)
+    rows = rows_by_student(out)["ana"]
+    assert {r["status"] for r in rows if r["question"] != "q4"} == {"grader error"}
+    message = rows[0]["message"]
+    assert "grader itself failed" in message and "disk full" in message and "ask your teacher" not in message
+    monkeypatch.undo()
+    grade_class(folder, out, **FAST)
+    assert {r["status"] for r in rows_by_student(out)["ana"] if r["question"] != "q4"} <= {"passed", "failed"}
+
+
 def test_flat_layout_with_underscores_in_names_and_a_zip(tmp_path):
     flat = tmp_path / "flat"
     flat.mkdir()

@@ -215,9 +215,11 @@ def grade_one(sub: Submission, plan: dict, options: dict) -> dict:
                 result["answers"] = {n: shown_value(values.get(n, Ellipsis), secrets) for n in answer_names(auto)}
         result["rows"] = [asdict(r) for r in rows]
     except Exception as err:  # noqa: BLE001 - one broken submission never stops the class
-        result["run"] = {"state": "error", "why": f"{type(err).__name__}: {str(err)[:200]}"}
-        result["rows"] = [asdict(Row(sub.student, sub.exercise, q.grade_id, 0.0, q.points, "error",
-                                     "The grader could not grade this submission; ask your teacher."))
+        cause = f"{type(err).__name__}: {str(err)[:200]}"
+        result["run"] = {"state": "grader error", "why": cause}
+        result["rows"] = [asdict(Row(sub.student, sub.exercise, q.grade_id, 0.0, q.points, "grader error",
+                                     f"The grader itself failed on this submission ({cause}); this is not the "
+                                     "student's doing. Running the same grade command again retries it."))
                           for q in auto]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -343,7 +345,9 @@ def progress(done: int, total: int) -> None:
 def _done(out: Path, sub: Submission) -> bool:
     path = out / "results" / f"{sub.key}.json"
     try:
-        return bool(json.loads(path.read_text(encoding="utf-8")).get("rows") is not None)
+        result = json.loads(path.read_text(encoding="utf-8"))
+        failed = result.get("run", {}).get("state") == "grader error"  # the grader's own failure: tried again
+        return result.get("rows") is not None and not failed
     except (OSError, ValueError):
         return False
 
