@@ -15,8 +15,11 @@ SOLUTIONS = solution_notebooks()
 ids = [p.parent.name for p in SOLUTIONS]
 
 
-def test_there_is_an_exercise_for_each_lesson_so_far():
-    assert SOLUTIONS, "solutions/ holds no exercise notebook"
+def test_there_is_an_exercise_for_each_lesson():
+    from twopowers.data import lesson_paths
+
+    lessons = {p.stem for p in lesson_paths() if not p.stem.startswith("00_")}
+    assert len(lessons) == 9 and {p.parent.name.removeprefix("ex") for p in SOLUTIONS} == lessons
 
 
 def test_exercises_are_generated_from_solutions_and_have_not_drifted():

@@ -33,8 +33,23 @@ def test_the_maintainers_validate_command_passes(capsys):
     assert f"{len(FILES)} of {len(FILES)} quiz files are valid" in capsys.readouterr().out
 
 
-def test_every_lesson_notebook_with_a_quiz_has_its_file():
-    assert "00_start_here" in lessons_with_quizzes()
+def test_every_quiz_a_notebook_shows_has_its_file_and_every_file_is_shown():
+    """Each quiz("NN_name", ...) call in a course notebook names a quiz file, and each quiz file is used."""
+    import re
+
+    import nbformat
+
+    from twopowers.data import course_notebooks
+
+    called = {}
+    for path in course_notebooks():
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                for lesson in re.findall(r"""\bquiz\(\s*["']([\w-]+)["']""", cell.source):
+                    called.setdefault(lesson, path.stem)
+    assert set(called) == set(lessons_with_quizzes()), (set(called) ^ set(lessons_with_quizzes()))
+    assert all(lesson == stem for lesson, stem in called.items()), "a notebook shows another lesson's quiz"
+    assert len(called) >= 19
 
 
 def good_file():
