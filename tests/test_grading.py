@@ -558,3 +558,75 @@ def test_feedback_pages_are_named_after_the_students_and_colliding_names_stay_ap
     assert "bo-6a7b2c.html" not in pages, "a page from an earlier run is not left to be handed out"
     same_on_some_disks = feedback_names(["Zoe\u0308", "Zo\u00eb", "CON"])  # two spellings of Zoë; a Windows name
     assert all(re.fullmatch(r"(Zoe\u0308|Zo\u00eb|CON)-[0-9a-f]{6}\.html", n) for n in same_on_some_disks.values())
+
+
+# ----- typed answers --------------------------------------------------------------------------------------
+def export_and_read(values: dict, tmp_path: Path):
+    """The grader's export cell run on ``values`` (as a learner's kernel would), then read back."""
+    from twopowers.grading import EXPORT_CELL, load_values
+
+    namespace = dict(values)
+    exec(EXPORT_CELL, namespace)
+    namespace["__twopowers_export"](list(values), str(tmp_path))
+    return load_values(tmp_path)
+
+
+def test_answers_come_back_with_the_types_the_learners_kernel_held(tmp_path):
+    import datetime as dt
+
+    import pandas as pd
+
+    frame = pd.DataFrame({"seats": [1, 2], "bloc": pd.Categorical(["Fatah", "Sairoon"], ordered=True),
+                          "sources": [["s1", "s2"], []], "date": pd.to_datetime(["2020-01-03", None]),
+                          "span": pd.to_timedelta(["2 days", "3 hours"]), "share": [1.5, float("nan")],
+                          "count": pd.array([1, None], dtype="Int64"), "note": ["x", None]},
+                         index=pd.Index(["r1", "r2"], name="row"))
+    series = pd.Series([3, 1], index=["stay", "leave"], name="n")
+    values = {"frame": frame, "series": series, "span": pd.Timedelta(days=400), "day": pd.Timestamp("2020-01-05"),
+              "date": dt.date(2020, 1, 5), "number": 3, "items": [1, "a"], "pair": (1, 2), "kinds": {"a", "b"},
+              "mapping": {"k": [1]}}
+    read, problems = export_and_read(values, tmp_path)
+    assert problems == {}
+    pd.testing.assert_frame_equal(read["frame"], frame)
+    pd.testing.assert_series_equal(read["series"], series)
+    for name in ("span", "day", "date", "number", "items", "pair", "kinds", "mapping"):
+        assert read[name] == values[name] and type(read[name]) is type(values[name]), name
+
+
+def test_an_answer_too_large_or_too_deep_is_named_in_words(tmp_path):
+    deep = []
+    for _ in range(30):
+        deep = [deep]
+    read, problems = export_and_read({"big": "x" * 3_000_000, "deep": deep}, tmp_path)
+    assert "too large to grade" in problems["big"] and "nested more than 20 deep" in problems["deep"]
+
+
+def test_the_self_check_and_the_grader_agree_on_every_solutions_answers_and_on_a_span_left_unconverted(tmp_path):
+    """Each solution's answers, read back by the grader, pass the same public checks the learner's self-check ran
+    on the kernel's values; a wrong answer of another type (exercise 02 q4's span of days) gets the same message
+    from both."""
+    import pandas as pd
+
+    from twopowers.checks import run_tests
+    from twopowers.grading import answer_names, autograded, compile_tests, load_values, run_and_export
+
+    for solution in solution_notebooks():
+        auto = autograded(solution)
+        work = tmp_path / solution.parent.name
+        work.mkdir()
+        _, status = run_and_export(solution, answer_names(auto), work)
+        assert status == {"state": "ok"}, solution.parent.name
+        values, problems = load_values(work)
+        assert problems == {}, (solution.parent.name, problems)
+        for q in auto:
+            verdict = run_tests(q.grade_id, compile_tests(q, hidden=False), values)
+            assert verdict.passed, (solution.parent.name, q.grade_id, verdict.message)
+    q4 = next(q for q in autograded(next(p for p in solution_notebooks() if p.parent.name.startswith("ex02")))
+              if q.grade_id == "q4")
+    span = {"days_away": pd.Timedelta(days=734)}
+    in_kernel = run_tests("q4", compile_tests(q4, hidden=False), span)
+    (tmp_path / "span").mkdir()
+    read, problems = export_and_read(span, tmp_path / "span")
+    by_grader = run_tests("q4", compile_tests(q4, hidden=False), read)
+    assert not in_kernel.passed and (in_kernel.status, in_kernel.message) == (by_grader.status, by_grader.message)
+    assert "span of time" in by_grader.message

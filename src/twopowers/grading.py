@@ -1,8 +1,9 @@
 """Grading a submission: run it in a fresh kernel, export its answer values, test them outside that kernel.
 
 The learner's notebook runs top to bottom (errors in one cell do not stop the next). Then one more cell,
-ours, writes each declared answer variable to a folder in a safe format: JSON for plain values, CSV for
-tables (never pickle). The tests from solutions/ (hidden ones included) then run in this process on the
+ours, writes each declared answer variable to a folder as JSON with its type (never pickle): a value with
+its Python or pandas type (lists, tuples, sets, dicts, dates, times, durations), a table or a Series with
+each column's dtype (categories with their categories), so the tests see what the learner's kernel held. The tests from solutions/ (hidden ones included) then run in this process on the
 values read back, so edited or deleted test cells, and anything the learner's code changed inside its own
 kernel (say ``pandas.DataFrame.equals = lambda *a: True``), cannot make a test pass.
 """
@@ -21,47 +22,75 @@ CELL_TIMEOUT = 10
 
 EXPORT_CELL = r'''
 def __twopowers_export(names, folder):
-    import json as _json, math as _math, os as _os
+    import datetime as _dt, json as _json, math as _math, os as _os
     def plain(value, depth=0):
         if depth > 20:
-            raise ValueError("nested too deeply")
+            raise ValueError("its lists or dicts are nested more than 20 deep")
         if value is None or isinstance(value, (bool, str)):
             return value
+        if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 0) == 0:
+            if type(value).__name__.startswith(("datetime64", "timedelta64")):
+                import pandas as _pd
+                value = _pd.Timestamp(value) if type(value).__name__.startswith("datetime64") else _pd.Timedelta(value)
+            else:
+                return plain(value.item(), depth + 1)
         if isinstance(value, int):
             return int(value)
         if isinstance(value, float):
-            return float(value) if _math.isfinite(value) else repr(value)
-        if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 0) == 0:
-            return plain(value.item(), depth + 1)
-        if isinstance(value, (list, tuple)):
-            return [plain(v, depth + 1) for v in value]
-        if isinstance(value, set):
-            return sorted((plain(v, depth + 1) for v in value), key=repr)
+            return float(value) if _math.isfinite(value) else {"$type": "float", "value": repr(value)}
+        if type(value).__name__ in ("NaTType", "NAType"):
+            return {"$type": type(value).__name__}
+        if isinstance(value, _dt.datetime):
+            return {"$type": "datetime", "class": type(value).__name__, "value": value.isoformat()}
+        if isinstance(value, _dt.date):
+            return {"$type": "date", "value": value.isoformat()}
+        if isinstance(value, _dt.timedelta):
+            return {"$type": "timedelta", "class": type(value).__name__,
+                    "ns": int(value.value) if hasattr(value, "value") else
+                    (value.days * 86400 + value.seconds) * 10**9 + value.microseconds * 1000}
+        if isinstance(value, (list, tuple, set, frozenset)):
+            items = [plain(v, depth + 1) for v in value]
+            if isinstance(value, list):
+                return items
+            return {"$type": type(value).__name__, "items": sorted(items, key=repr) if "set" in type(value).__name__
+                    else items}
         if isinstance(value, dict):
-            return {str(k): plain(v, depth + 1) for k, v in value.items()}
+            return {"$type": "dict", "items": [[plain(k, depth + 1), plain(v, depth + 1)] for k, v in value.items()]}
         raise TypeError(type(value).__name__)
+    def column(series):
+        kind = {"dtype": str(series.dtype)}
+        if kind["dtype"] == "category":
+            kind.update(categories=[plain(c) for c in series.cat.categories], ordered=bool(series.cat.ordered))
+            series = series.astype(object)
+        return kind, [plain(v) for v in series.tolist()]
+    def table(frame):
+        columns, data = [], []
+        for position in range(frame.shape[1]):
+            kind, values = column(frame.iloc[:, position])
+            columns.append({"name": plain(frame.columns[position]), **kind})
+            data.append(values)
+        index_kind, index_values = column(frame.index.to_series())
+        return {"columns": columns, "data": data, "index": {"name": plain(frame.index.name), **index_kind},
+                "index_values": index_values}
     manifest = {}
     for name in names:
-        if name not in globals():
+        if name not in globals() or globals()[name] is Ellipsis:
             manifest[name] = {"kind": "missing"}
             continue
         value = globals()[name]
-        if value is Ellipsis:
-            manifest[name] = {"kind": "missing"}
-            continue
         kind = type(value).__name__
         try:
             if kind == "DataFrame":
-                value.to_csv(_os.path.join(folder, name + ".csv"), index=False)
-                manifest[name] = {"kind": "table"}
+                entry = {"kind": "table", **table(value)}
             elif kind == "Series":
-                value.to_frame(name=value.name if value.name is not None else "value").to_csv(
-                    _os.path.join(folder, name + ".csv"), index=True)
-                manifest[name] = {"kind": "series"}
+                entry = {"kind": "series", "name": plain(value.name), **table(value.to_frame(name="value"))}
             else:
-                manifest[name] = {"kind": "json", "value": plain(value)}
+                entry = {"kind": "value", "value": plain(value)}
+            with open(_os.path.join(folder, name + ".json"), "w", encoding="utf-8") as out:
+                _json.dump(entry, out)
+            manifest[name] = {"kind": entry["kind"]}
         except Exception as err:
-            manifest[name] = {"kind": "unexportable", "type": kind, "why": type(err).__name__}
+            manifest[name] = {"kind": "unexportable", "type": kind, "why": str(err)[:200] or type(err).__name__}
     with open(_os.path.join(folder, "manifest.json"), "w", encoding="utf-8") as out:
         _json.dump(manifest, out)
 '''
@@ -79,23 +108,110 @@ class Row:
     message: str
 
 
-def load_values(folder: Path) -> tuple[dict[str, Any], dict[str, str]]:
-    """The exported answers, and for each answer that could not be exported, why."""
-    import pandas as pd
+MAX_ANSWER_BYTES = 2_000_000  # an answer's file larger than this is not read: no answer in the course comes near
 
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+def load_values(folder: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """The exported answers, each with the type it had in the learner's kernel, and for each answer that could
+    not be exported or read, why (in words for the gradebook)."""
+    path = folder / "manifest.json"
+    if path.stat().st_size > MAX_ANSWER_BYTES:
+        raise ValueError("the list of answers is too large to read")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
     values, problems = {}, {}
     for name, entry in manifest.items():
         kind = entry.get("kind")
-        if kind == "json":
-            values[name] = entry["value"]
-        elif kind == "table":
-            values[name] = pd.read_csv(folder / f"{name}.csv")
-        elif kind == "series":
-            values[name] = pd.read_csv(folder / f"{name}.csv", index_col=0).iloc[:, 0]
-        elif kind == "unexportable":
-            problems[name] = f"`{name}` holds a {entry.get('type')}, which the grader cannot read"
+        if kind == "unexportable":
+            problems[name] = f"`{name}` holds a {entry.get('type')} the grader cannot read ({entry.get('why')})"
+            continue
+        if kind not in ("value", "table", "series"):
+            continue
+        answer = folder / f"{name}.json"
+        if not answer.is_file():
+            problems[name] = f"`{name}` was not saved by the notebook"
+        elif answer.stat().st_size > MAX_ANSWER_BYTES:
+            problems[name] = (f"`{name}` is too large to grade ({answer.stat().st_size // 1000} kB; no answer in "
+                              "this course needs more than a few kB)")
+        else:
+            try:
+                values[name] = typed(json.loads(answer.read_text(encoding="utf-8")))
+            except (ValueError, TypeError, KeyError) as err:
+                problems[name] = f"`{name}` could not be read back ({type(err).__name__})"
     return values, problems
+
+
+def typed(entry: dict) -> Any:
+    """An exported answer as the learner's kernel held it: the same type, each table column with its dtype."""
+    if entry["kind"] == "value":
+        return _value(entry["value"])
+    frame = _table(entry)
+    if entry["kind"] == "series":
+        series = frame.iloc[:, 0]
+        series.name = _value(entry.get("name"))
+        return series
+    return frame
+
+
+def _value(value: Any) -> Any:
+    import datetime as dt
+
+    import pandas as pd
+
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    kind = value["$type"]
+    if kind == "float":
+        return float(value["value"])
+    if kind in ("NaTType", "NAType"):
+        return pd.NaT if kind == "NaTType" else pd.NA
+    if kind == "datetime":
+        return pd.Timestamp(value["value"]) if value.get("class") == "Timestamp" else \
+            dt.datetime.fromisoformat(value["value"])
+    if kind == "date":
+        return dt.date.fromisoformat(value["value"])
+    if kind == "timedelta":
+        span = pd.Timedelta(int(value["ns"]), unit="ns")
+        return span if value.get("class") == "Timedelta" else span.to_pytimedelta()
+    if kind in ("tuple", "set", "frozenset"):
+        return {"tuple": tuple, "set": set, "frozenset": frozenset}[kind](_value(v) for v in value["items"])
+    if kind == "dict":
+        return {_hashable(_value(k)): _value(v) for k, v in value["items"]}
+    raise ValueError(f"unknown exported type {kind!r}")
+
+
+def _hashable(key: Any) -> Any:
+    return tuple(key) if isinstance(key, list) else key
+
+
+def _column(values: list, kind: dict):
+    import pandas as pd
+
+    values = [_value(v) for v in values]
+    dtype = kind["dtype"]
+    if dtype == "category":
+        categories = [_value(c) for c in kind["categories"]]
+        return pd.Series(pd.Categorical(values, categories=categories, ordered=kind["ordered"]))
+    if dtype.startswith("datetime64"):
+        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype=dtype)
+    if dtype.startswith("timedelta64"):
+        return pd.Series(pd.to_timedelta(pd.Series(values, dtype=object)), dtype=dtype)
+    if dtype == "object":
+        return pd.Series(values, dtype=object)
+    return pd.Series(values, dtype=object).astype(dtype)
+
+
+def _table(entry: dict):
+    import pandas as pd
+
+    columns = {i: _column(values, kind).reset_index(drop=True)
+               for i, (values, kind) in enumerate(zip(entry["data"], entry["columns"]))}
+    index = pd.Index(_column(entry["index_values"], entry["index"]), name=_value(entry["index"]["name"]))
+    frame = pd.DataFrame(columns, index=range(len(index)))
+    frame.columns = [_value(c["name"]) for c in entry["columns"]]
+    frame.index = index
+    return frame
 
 
 def compile_tests(question: Question, hidden: bool = True):
