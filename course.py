@@ -73,7 +73,7 @@ def requirement_files(dev: bool) -> list[Path]:
     return [ROOT / "requirements.txt"] + ([ROOT / "requirements-dev.txt"] if dev else [])
 
 
-def fingerprint(dev: bool) -> str:
+def requirements_digest(dev: bool) -> str:
     digest = hashlib.sha256(sys.version.encode())
     for path in requirement_files(dev) + [ROOT / "pyproject.toml"]:
         digest.update(path.read_bytes())
@@ -95,7 +95,7 @@ def ensure_env(dev: bool = False) -> Path:
             fail(f"Could not create the virtual environment ({err}). On Debian or Ubuntu, first run: "
                  "sudo apt install python3-venv   (then run this command again).")
     done = json.loads(STAMP.read_text()) if STAMP.exists() else {}
-    wanted = {"learner": fingerprint(False)} | ({"dev": fingerprint(True)} if dev else {})
+    wanted = {"learner": requirements_digest(False)} | ({"dev": requirements_digest(True)} if dev else {})
     if all(done.get(k) == v for k, v in wanted.items()):
         say("Environment is up to date: nothing to install.")
         return python

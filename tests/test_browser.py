@@ -67,7 +67,7 @@ def course_copy(home: Path) -> Path:
     (root / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
     course = load_course_script(root)
     installed = json.loads(course.STAMP.read_text()) if course.STAMP.exists() else {}
-    if installed.get("learner") != course.fingerprint(False):
+    if installed.get("learner") != course.requirements_digest(False):
         raise AssertionError("course.py start would install packages into .venv, which is not up to date: "
                              "run python3 course.py test (it updates .venv first)")
     return root

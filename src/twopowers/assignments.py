@@ -48,7 +48,7 @@ def exercise_path(solution: Path) -> Path:
 
 # ----- what a solution notebook declares -------------------------------------------------------
 @dataclass
-class Question:
+class GradedQuestion:
     """One graded cell: an autograded test cell, or a written answer graded by hand."""
     grade_id: str
     points: float
@@ -63,7 +63,7 @@ def nbgrader(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
-def questions(nb) -> list[Question]:
+def questions(nb) -> list[GradedQuestion]:
     """The graded questions of a solution notebook, in order."""
     found, previous_markdown = [], ""
     for cell in nb.cells:
@@ -74,17 +74,17 @@ def questions(nb) -> list[Question]:
             continue
         grade_id, points = meta["grade_id"], float(meta.get("points", 0))
         if cell.cell_type == "markdown":
-            found.append(Question(grade_id, points, "written", prompt=previous_markdown,
+            found.append(GradedQuestion(grade_id, points, "written", prompt=previous_markdown,
                                   rubric=_between(cell.source, BEGIN_SOLUTION, END_SOLUTION)))
             continue
         call = CHECK_CALL.search(cell.source)
         if not call or call.group(1) != grade_id:
             raise CourseError(f"Test cell {grade_id!r} must end with check({grade_id!r}, tests_...).")
-        tree = ast.parse(_strip_markers(cell.source))
+        tree = ast.parse(strip_markers(cell.source))
         function = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == call.group(2)), None)
         if function is None:
             raise CourseError(f"Test cell {grade_id!r} calls {call.group(2)} but does not define it.")
-        found.append(Question(grade_id, points, "auto", answers=[a.arg for a in function.args.args],
+        found.append(GradedQuestion(grade_id, points, "auto", answers=[a.arg for a in function.args.args],
                               tests_source=cell.source))
     return found
 
@@ -110,19 +110,19 @@ def secret_lines(nb, public_text: str = "") -> set[str]:
         for begin, end in ((BEGIN_SOLUTION, END_SOLUTION), (BEGIN_HIDDEN, END_HIDDEN)):
             secret |= {line.strip() for line in _between(cell.source, begin, end).splitlines()
                        if len(line.strip()) >= shortest}
-        public = _remove_block(cell.source, BEGIN_SOLUTION, END_SOLUTION, lambda block, indent: [])
-        shown.append(_remove_block(public, BEGIN_HIDDEN, END_HIDDEN, lambda block, indent: []))
+        public = remove_block(cell.source, BEGIN_SOLUTION, END_SOLUTION, lambda block, indent: [])
+        shown.append(remove_block(public, BEGIN_HIDDEN, END_HIDDEN, lambda block, indent: []))
     everything_shown = "\n".join(shown)
     return {line for line in secret if line not in everything_shown}
 
 
-def _strip_markers(source: str) -> str:
+def strip_markers(source: str) -> str:
     return "\n".join(line for line in source.splitlines()
                      if line.strip() not in (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN))
 
 
 # ----- the learner's copy -------------------------------------------------------------------------
-def _remove_block(source: str, begin: str, end: str, replace) -> str:
+def remove_block(source: str, begin: str, end: str, replace) -> str:
     """Replace every begin..end block (markers included) by replace(block_lines, indent)."""
     lines, out, i = source.splitlines(), [], 0
     while i < len(lines):
@@ -162,11 +162,11 @@ def student_version(solution_nb):
     nb = copy.deepcopy(solution_nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = _remove_block(cell.source, BEGIN_SOLUTION, END_SOLUTION,
+            cell.source = remove_block(cell.source, BEGIN_SOLUTION, END_SOLUTION,
                                         lambda block, indent: [WRITE_HERE])
         elif cell.cell_type == "code":
-            cell.source = _remove_block(cell.source, BEGIN_SOLUTION, END_SOLUTION, _stubs)
-            cell.source = _remove_block(cell.source, BEGIN_HIDDEN, END_HIDDEN, lambda block, indent: [])
+            cell.source = remove_block(cell.source, BEGIN_SOLUTION, END_SOLUTION, _stubs)
+            cell.source = remove_block(cell.source, BEGIN_HIDDEN, END_HIDDEN, lambda block, indent: [])
             cell.outputs, cell.execution_count = [], None
     clean(nb)
     return nb
@@ -182,7 +182,7 @@ def rubrics_path() -> Path:
     return course_root() / "docs" / "rubrics.md"
 
 
-def minutes(nb) -> str:
+def stated_minutes(nb) -> str:
     from .lessons import minutes_in
 
     found = minutes_in(nb.cells[0].source) if nb.cells else None
@@ -203,7 +203,7 @@ def rubrics_markdown() -> str:
         auto = sum(q.points for q in graded if q.kind == "auto")
         written = sum(q.points for q in graded if q.kind == "written")
         lines += [f"## {path.parent.name}", "",
-                  f"About {minutes(nb)} minutes; {auto + written:g} points ({auto:g} autograded, {written:g} "
+                  f"About {stated_minutes(nb)} minutes; {auto + written:g} points ({auto:g} autograded, {written:g} "
                   "graded by the instructor).", "", "| question | kind | points | answer variables |",
                   "|---|---|---|---|"]
         lines += [f"| {q.grade_id} | {'autograded' if q.kind == 'auto' else 'written'} | {q.points:g} | "

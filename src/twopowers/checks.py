@@ -49,14 +49,14 @@ class Verdict:
         return f"{self.question}: {self.message}"
 
 
-def answer_names(tests: Callable) -> list[str]:
+def checked_names(tests: Callable) -> list[str]:
     """The answer variables a test function checks: its parameter names."""
     return list(inspect.signature(tests).parameters)
 
 
 def run_tests(question: str, tests: Callable, values: dict[str, Any]) -> Verdict:
     """Run one question's tests on the given answer values (a missing name or ``...`` means not answered)."""
-    names = answer_names(tests)
+    names = checked_names(tests)
     missing = [n for n in names if n not in values or values[n] is Ellipsis]
     if missing:
         listed = ", ".join(f"`{n}`" for n in missing)
@@ -78,7 +78,7 @@ def check(question: str, tests: Callable) -> Verdict:
     """Check the answer to ``question`` with ``tests``; the answer variables are read from the notebook."""
     caller = inspect.currentframe().f_back
     scope = {**caller.f_globals, **caller.f_locals}
-    verdict = run_tests(question, tests, {n: scope[n] for n in answer_names(tests) if n in scope})
+    verdict = run_tests(question, tests, {n: scope[n] for n in checked_names(tests) if n in scope})
     if os.environ.get("NBGRADER_EXECUTION") and not verdict.passed:
         raise AssertionError(repr(verdict))
     return verdict

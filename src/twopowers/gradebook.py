@@ -47,7 +47,7 @@ from pathlib import Path
 
 from .assignments import WRITE_HERE, solution_notebooks, solutions_dir
 from .errors import CourseError
-from .grading import CELL_TIMEOUT, Question, Row, answer_names, load_values, questions, run_and_export, score_run
+from .grading import CELL_TIMEOUT, GradedQuestion, Row, answer_names, load_values, questions, run_and_export, score_run
 from .data import data_dir
 from .sandbox import MEMORY_MB, Snapshot, child_environment, detect, wrapper
 
@@ -166,7 +166,7 @@ def read_submission(path: Path):
     return nb
 
 
-def written_answers(nb, written: list[Question]) -> dict[str, str]:
+def written_answers(nb, written: list[GradedQuestion]) -> dict[str, str]:
     answers = {}
     for q in written:
         cell = next((c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == q.grade_id),
@@ -248,9 +248,9 @@ def plans_for(solutions: dict[str, Path]) -> dict[str, dict]:
     """Per exercise: its autograded and written questions, and the solution lines feedback must never show."""
     import nbformat
 
-    from .handout import secret_lines
+    from .handout import all_secret_lines
 
-    secrets = secret_lines()
+    secrets = all_secret_lines()
     plans = {}
     for name, path in solutions.items():
         graded = questions(nbformat.read(path, as_version=4))

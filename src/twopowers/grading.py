@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .assignments import Question, _strip_markers, questions
+from .assignments import GradedQuestion, strip_markers, questions
 from .checks import ERROR, PASSED, Verdict, run_tests
 
 CELL_TIMEOUT = 10
@@ -214,25 +214,25 @@ def _table(entry: dict):
     return frame
 
 
-def compile_tests(question: Question, hidden: bool = True):
+def compile_tests(question: GradedQuestion, hidden: bool = True):
     """The question's test function, built in this process from the solution's test cell.
 
     ``hidden=False`` leaves out the hidden tests: the checks a learner sees.
     """
     import pandas as pd
 
-    from .assignments import BEGIN_HIDDEN, END_HIDDEN, _remove_block
+    from .assignments import BEGIN_HIDDEN, END_HIDDEN, remove_block
     from .data import table
 
-    source = question.tests_source if hidden else _remove_block(question.tests_source, BEGIN_HIDDEN, END_HIDDEN,
+    source = question.tests_source if hidden else remove_block(question.tests_source, BEGIN_HIDDEN, END_HIDDEN,
                                                                 lambda block, indent: [])
-    source = "\n".join(line for line in _strip_markers(source).splitlines() if not line.startswith("check("))
+    source = "\n".join(line for line in strip_markers(source).splitlines() if not line.startswith("check("))
     namespace: dict[str, Any] = {"pd": pd, "table": table, "math": math}
     exec(compile(source, f"<tests {question.grade_id}>", "exec"), namespace)  # our own code from solutions/
     return next(v for k, v in namespace.items() if k.startswith("tests_") and callable(v))
 
 
-def score(question: Question, values: dict, problems: dict) -> Verdict:
+def score(question: GradedQuestion, values: dict, problems: dict) -> Verdict:
     """The verdict on one answer. A failed hidden test is reported without its message (it may give the
     answer away); the public checks' messages are shown as the learner saw them."""
     unreadable = [problems[n] for n in question.answers if n in problems]
@@ -248,7 +248,7 @@ def score(question: Question, values: dict, problems: dict) -> Verdict:
                                                    "tests: look at the question again.")
 
 
-def points_for(verdict: Verdict, question: Question) -> float:
+def points_for(verdict: Verdict, question: GradedQuestion) -> float:
     return question.points if verdict.status == PASSED else 0.0
 
 
@@ -341,7 +341,7 @@ def run_and_export(notebook_path: Path, names: list[str], workdir: Path, cell_ti
     return nb, status
 
 
-def score_run(auto: list[Question], workdir: Path, status: dict, student: str, exercise: str) -> list[Row]:
+def score_run(auto: list[GradedQuestion], workdir: Path, status: dict, student: str, exercise: str) -> list[Row]:
     """Gradebook rows for one run: tests on the exported values, or the run's problem for every question."""
     if status.get("state") != "ok" or not (workdir / "manifest.json").exists():
         state = status.get("state", "error")
@@ -365,13 +365,13 @@ def score_run(auto: list[Question], workdir: Path, status: dict, student: str, e
     return rows
 
 
-def autograded(solution_path: Path) -> list[Question]:
+def autograded(solution_path: Path) -> list[GradedQuestion]:
     import nbformat
 
     return [q for q in questions(nbformat.read(solution_path, as_version=4)) if q.kind == "auto"]
 
 
-def answer_names(auto: list[Question]) -> list[str]:
+def answer_names(auto: list[GradedQuestion]) -> list[str]:
     return sorted({n for q in auto for n in q.answers})
 
 

@@ -66,7 +66,7 @@ Licence: see LICENSE (code MIT; course text and data CC BY 4.0).
 """
 
 
-def secret_lines() -> dict[str, str]:
+def all_secret_lines() -> dict[str, str]:
     """Every line of a solution block or hidden test that no learner sees anyway, with its exercise."""
     import nbformat
 
@@ -122,7 +122,7 @@ def build(out_dir: Path | None = None) -> Path:
             texts[str(path.relative_to(root))] = readable_text(path)
         except (UnicodeDecodeError, ValueError):
             continue
-    problems = leaks({**texts, "README.md": STUDENT_README}, secret_lines())
+    problems = leaks({**texts, "README.md": STUDENT_README}, all_secret_lines())
     if problems:
         raise CourseError("The hand-out was not written:\n" + "\n".join(problems))
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -99,7 +99,7 @@ def _balance_cells(figures: dict, skills: list[str]) -> list:
 def exercise_lines() -> list[str]:
     import nbformat
 
-    from .assignments import minutes as exercise_minutes
+    from .assignments import stated_minutes as exercise_minutes
     from .assignments import questions, solution_notebooks
 
     rows = []
