@@ -10,7 +10,8 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 
 from twopowers import progress as progress_module
-from twopowers.progress import ProgressStore, export_progress, progress_table, show_progress
+from twopowers.charts import show_progress
+from twopowers.progress import ProgressStore, export_progress, progress_table
 
 
 def test_answers_survive_a_new_store_object(tmp_path):

@@ -8,7 +8,8 @@ Importing this package has no side effects: nothing is read, written or displaye
 until a function is called.
 """
 from .errors import CourseError
-from .progress import export_progress, show_progress
+from .charts import show_progress
+from .progress import export_progress
 from .quizzes import quiz
 
 __all__ = ["CourseError", "export_progress", "quiz", "show_progress"]

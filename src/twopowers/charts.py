@@ -303,3 +303,35 @@ def _bar_colours(colours, keys) -> list:
     if len(colours) != len(keys):
         raise CourseError(f"bar_chart got {len(colours)} colours for {len(keys)} bars: give one colour per bar.")
     return colours
+
+
+# ----- the learner's own progress (progress.py keeps it; this draws it) ----------------------------------
+def show_progress(store=None):
+    """Show your score in each lesson as a table and a bar chart."""
+    from IPython.display import display
+
+    from .progress import progress_table
+
+    table = progress_table(store)
+    display(table.set_index("lesson"))
+    progress_chart(table)
+    print("Your answers are saved on this computer as you go; export_progress() writes a copy to hand in.")
+
+
+@cached
+def progress_chart(table) -> None:
+    """The progress table as bars: each lesson's questions, and those answered correctly."""
+    fig, ax = new_chart((7, 1.1 + 0.45 * max(len(table), 1)))
+    ax.barh(table["lesson"], table["questions"], color="#dddddd", label="questions in the lesson")
+    ax.barh(table["lesson"], table["correct"], color="#0072B2", label="answered correctly")
+    ax.invert_yaxis()
+    ax.xaxis.get_major_locator().set_params(integer=True)  # whole questions: no 0.5 marks
+    ax.set_xlabel("number of quiz questions")
+    ax.set_ylabel("lesson")
+    # the legend sits between the title and the bars, so it never covers a bar
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize="small", frameon=False)
+    ax.set_title("Your quiz progress", pad=24)
+    done, total = int(table["correct"].sum()), int(table["questions"].sum())
+    description = f"a bar for each lesson; you have answered {done} of {total} quiz questions correctly."
+    show(fig, description)
+    print(f"Text description: {description}")

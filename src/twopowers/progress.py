@@ -20,7 +20,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from .chart_cache import cached
 from .errors import CourseError, notify
 
 DIR_ENV = "TWOPOWERS_PROGRESS_DIR"
@@ -284,37 +283,6 @@ def progress_table(store: ProgressStore | None = None):
             "left": len(ids) - len(given),
         })
     return pd.DataFrame(rows, columns=["lesson", "title", "questions", "answered", "correct", "revealed", "left"])
-
-
-def show_progress(store: ProgressStore | None = None):
-    """Show your score in each lesson as a table and a bar chart."""
-    from IPython.display import display
-
-    table = progress_table(store)
-    display(table.set_index("lesson"))
-    progress_chart(table)
-    print("Your answers are saved on this computer as you go; export_progress() writes a copy to hand in.")
-
-
-@cached
-def progress_chart(table) -> None:
-    """The progress table as bars: each lesson's questions, and those answered correctly."""
-    from .charts import new_chart, show
-
-    fig, ax = new_chart((7, 1.1 + 0.45 * max(len(table), 1)))
-    ax.barh(table["lesson"], table["questions"], color="#dddddd", label="questions in the lesson")
-    ax.barh(table["lesson"], table["correct"], color="#0072B2", label="answered correctly")
-    ax.invert_yaxis()
-    ax.xaxis.get_major_locator().set_params(integer=True)  # whole questions: no 0.5 marks
-    ax.set_xlabel("number of quiz questions")
-    ax.set_ylabel("lesson")
-    # the legend sits between the title and the bars, so it never covers a bar
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize="small", frameon=False)
-    ax.set_title("Your quiz progress", pad=24)
-    done, total = int(table["correct"].sum()), int(table["questions"].sum())
-    description = f"a bar for each lesson; you have answered {done} of {total} quiz questions correctly."
-    show(fig, description)
-    print(f"Text description: {description}")
 
 
 def export_progress(name: str | None = None, folder: Path | str | None = None,
