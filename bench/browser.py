@@ -96,7 +96,7 @@ def measure(clicks: int = 24) -> dict:
     """Quiz feedback latency on Start here, in JupyterLab (kernel running) and on the static site (no kernel)."""
     from playwright.sync_api import sync_playwright
 
-    from twopowers.site import build
+    from twopowers.teach.site import build
 
     executable = chromium_or_skip()
     with tempfile.TemporaryDirectory() as home:

@@ -38,7 +38,7 @@ import nbformat
 from twopowers.chart_cache import CACHE_ENV
 from twopowers.charts import is_chart
 from twopowers.data import lesson_paths
-from twopowers.notebooks import execute, fresh_learner
+from twopowers.teach.notebooks import execute, fresh_learner
 
 HERE = Path(__file__).resolve().parent
 WARM_CACHE = HERE / "results" / "chart-cache"  # the bench's own chart cache (a learner's is in their cache folder)

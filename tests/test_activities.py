@@ -9,7 +9,7 @@ from twopowers.citations import numbers
 from twopowers.activities import DecisionRoom, Prediction, Reveal, Written, reveal, saved_predictions
 from twopowers.data import table
 from twopowers.progress import ProgressStore
-from twopowers.tally import class_tally
+from twopowers.teach.tally import class_tally
 
 LESSON = "08_the_decision_room"
 

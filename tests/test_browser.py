@@ -57,7 +57,7 @@ def load_course_script(root: Path):
 
 def course_copy(home: Path) -> Path:
     """A learner's copy of the course: the hand-out's files, and this checkout's .venv linked in."""
-    from twopowers.handout import handout_files
+    from twopowers.teach.handout import handout_files
 
     root = home / "course"
     for path in handout_files(ROOT):

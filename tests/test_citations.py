@@ -8,7 +8,7 @@ from twopowers.citations import (LIST, ONE, PAGE, REFERENCE, SLUG, cited, descri
                                  sources, text_citations, update_all)
 from twopowers.data import course_notebooks, notebooks_dir
 from twopowers.errors import CourseError
-from twopowers.lessons import lesson_notebooks, prose
+from twopowers.teach.lessons import lesson_notebooks, prose
 
 LESSONS = lesson_notebooks()
 WITH_LISTS = [p for p in course_notebooks() if not p.name.startswith("00_")]  # lessons and Going further

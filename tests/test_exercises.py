@@ -6,13 +6,15 @@ import json
 import nbformat
 import pytest
 
-from twopowers.assignments import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, exercise_path,
-                                   generate, questions, secret_lines, solution_notebooks, student_version)
+from twopowers.teach.exercise import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, exercise_path,
+                                      load_exercises, questions, secret_lines, solution_notebooks)
+from twopowers.teach.release import generate, student_version
 from twopowers.checks import ERROR, FAILED, NOT_ANSWERED, PASSED, check, run_tests
-from twopowers.grading import grade_notebook
+from twopowers.teach.grading import grade_notebook
 
 SOLUTIONS = solution_notebooks()
 ids = [p.parent.name for p in SOLUTIONS]
+EXERCISES = load_exercises()
 
 
 def test_there_is_an_exercise_for_each_lesson():
@@ -66,7 +68,7 @@ def test_each_question_has_points_an_id_and_nbgrader_metadata(solution):
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=ids)
 def test_the_solution_passes_every_autograded_test(solution, tmp_path):
-    rows = grade_notebook(solution, solution, "teacher", tmp_path / "work")
+    rows = grade_notebook(solution, EXERCISES[solution.parent.name], "teacher", tmp_path / "work")
     failed = [(r.question, r.message) for r in rows if r.status != PASSED]
     assert not failed
     assert sum(r.points for r in rows) == sum(r.max_points for r in rows) > 0
@@ -74,7 +76,7 @@ def test_the_solution_passes_every_autograded_test(solution, tmp_path):
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=ids)
 def test_the_blank_exercise_runs_without_error_and_fails_every_autograded_test(solution, tmp_path):
-    from twopowers.grading import run_and_export
+    from twopowers.teach.grading import run_and_export
 
     blank = exercise_path(solution)
     (tmp_path / "empty").mkdir()
@@ -84,7 +86,7 @@ def test_the_blank_exercise_runs_without_error_and_fails_every_autograded_test(s
     assert not errors, f"a learner would see a traceback: {errors[:1]}"
     shown = json.dumps([o for c in ran.cells if c.cell_type == "code" for o in c.outputs])
     assert "not answered yet" in shown, "each check says the question is not answered yet"
-    rows = grade_notebook(blank, solution, "blank", tmp_path / "work")
+    rows = grade_notebook(blank, EXERCISES[solution.parent.name], "blank", tmp_path / "work")
     assert rows and all(r.status == NOT_ANSWERED and r.points == 0 for r in rows)
 
 
@@ -132,7 +134,7 @@ def test_check_reads_the_answer_from_the_notebook_and_raises_only_under_nbgrader
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=ids)
 def test_solutions_and_exercises_carry_no_editor_noise(solution):
-    from twopowers.notebooks import CELL_METADATA, NOTEBOOK_METADATA
+    from twopowers.teach.notebooks import CELL_METADATA, NOTEBOOK_METADATA
 
     for path, outputs in ((solution, True), (exercise_path(solution), False)):
         nb = nbformat.read(path, as_version=4)
@@ -147,3 +149,68 @@ def test_solutions_and_exercises_carry_no_editor_noise(solution):
                 assert not cell.outputs, f"{path.name}: the learner's copy has no outputs"
             elif cell.metadata["nbgrader"].get("grade"):
                 assert cell.outputs, f"{path.name}: each check keeps its verdict for nbval"
+
+
+def test_rubrics_handout_report_and_grading_all_read_the_one_exercise_model(tmp_path, monkeypatch):
+    """A change made to the model shows in the rubrics, the hand-out's secret lines, the report and the
+    gradebook rows: none of them reads solutions/ on its own."""
+    from twopowers.teach import exercise as model
+    from twopowers.teach import handout, release, report
+    from twopowers.teach.grading import score_run
+
+    built = load_exercises()
+    first = next(iter(built.values()))
+    question = first.auto[0]
+    question.points = 97
+    first.secret_lines = frozenset({"a line only this model knows"})
+    monkeypatch.setattr(model, "load_exercises", lambda names=None: built)
+    assert f"| {question.grade_id} | autograded | 97 |" in release.rubrics_markdown(built)
+    assert handout.all_secret_lines()["a line only this model knows"] == first.name
+    assert any(line.startswith(f"| {first.name} |") and f"| {first.points('auto'):g} |" in line
+               for line in report.exercise_lines())
+    rows = score_run(first, tmp_path, {"state": "kernel died"}, "someone")
+    assert next(r for r in rows if r.question == question.grade_id).max_points == 97
+
+
+def test_a_class_is_graded_from_one_model_built_before_any_submission_runs(tmp_path, monkeypatch):
+    """grade reads and compiles each solution once for the whole class, before the first submission runs,
+    and its tests use the data read then: data/ vanishing while submissions run changes no grade."""
+    import csv
+    import shutil
+
+    from twopowers import data
+    from twopowers.teach import exercise as model
+    from twopowers.teach import gradebook
+    from twopowers.teach.grading import run_and_export
+
+    ex04 = EXERCISES[next(n for n in EXERCISES if n.startswith("ex04"))]
+    answers = tmp_path / "solution-answers"  # what a right submission exports, made once
+    answers.mkdir()
+    assert run_and_export(ex04.path, ex04.answer_names, answers)[1] == {"state": "ok"}
+
+    parsed, parsed_when_first_ran = [], []
+    real_questions = model.questions
+    monkeypatch.setattr(model, "questions", lambda nb: parsed.append(1) or real_questions(nb))
+
+    def gone(name):
+        raise OSError("data/ is gone")
+
+    def fake_run(notebook, names, workdir, *args, **kwargs):
+        if not parsed_when_first_ran:
+            parsed_when_first_ran.append(len(parsed))
+            monkeypatch.setattr(data, "table", gone)  # from the first submission on, data/ cannot be read
+        shutil.copytree(answers, workdir, dirs_exist_ok=True)
+        return None, {"state": "ok"}
+
+    monkeypatch.setattr(gradebook, "run_and_export", fake_run)
+    for student in ("ana", "ben", "chloe"):
+        (tmp_path / "subs" / student).mkdir(parents=True)
+        shutil.copy(exercise_path(ex04.path), tmp_path / "subs" / student / ex04.path.name)
+    gradebook.grade_class(tmp_path / "subs", tmp_path / "out", quiet=True, no_sandbox=True)
+    assert parsed_when_first_ran == [len(SOLUTIONS)] and len(parsed) == len(SOLUTIONS), \
+        "each solution is read once, all before the first submission runs"
+    with open(tmp_path / "out" / "gradebook.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for student in ("ana", "ben", "chloe"):
+        auto = [r for r in rows if r["student"] == student and r["question"] in {q.grade_id for q in ex04.auto}]
+        assert len(auto) == len(ex04.auto) and {r["status"] for r in auto} == {PASSED}, auto

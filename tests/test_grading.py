@@ -12,11 +12,12 @@ import nbformat
 import pytest
 
 from twopowers import charts
-from twopowers.assignments import WRITE_HERE, exercise_path, solution_notebooks
-from twopowers.cli import main
+from twopowers.teach.exercise import WRITE_HERE, exercise_path, solution_notebooks
+from twopowers.teach.cli import main
 from twopowers.errors import CourseError
-from twopowers.gradebook import discover, feedback_names, grade_class, merge_written, plans_for, slug, write_outputs
-from twopowers.sandbox import detect
+from twopowers.teach.exercise import load_exercises
+from twopowers.teach.gradebook import discover, feedback_names, grade_class, merge_written, slug, write_outputs
+from twopowers.teach.sandbox import detect
 
 EXERCISE = "ex04_the_vote_in_numbers"  # the grading tests' example: a missing solution fails them, never skips
 SOLUTION = next((p for p in solution_notebooks() if p.parent.name == EXERCISE), Path("solutions") / EXERCISE)
@@ -97,16 +98,36 @@ def type_points(out: Path, marks: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def plans():
-    return plans_for({EXERCISE: SOLUTION})
+def exercises():
+    return load_exercises([EXERCISE])
+
+
+def course_copy(where: Path) -> Path:
+    """A copy of the course's src/, data/ and solutions/: what the grade command needs, and all it may touch."""
+    root = Path(__file__).resolve().parents[1]
+    for part in ("src", "data", "solutions"):
+        shutil.copytree(root / part, where / part, ignore=shutil.ignore_patterns("__pycache__"))
+    return where
+
+
+def grade_in(course: Path, folder: Path, out: Path, *options: str, path: str | None = None):
+    """Run ``python -m twopowers grade`` as a teacher would, on the course copy; returns the finished process."""
+    import os
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(course / "src"), "PATH": path or os.environ.get("PATH", "")}
+    return subprocess.run([sys.executable, "-m", "twopowers", "grade", str(folder), "--out", str(out), *options],
+                          env=env, capture_output=True, text=True, timeout=900)
 
 
 @pytest.fixture(scope="module")
 def hostile_class(tmp_path_factory):
-    """One class of hostile submissions, graded once for all the tests below."""
+    """One class of hostile submissions, graded once for all the tests below, in a copy of the course: the
+    checkout is never touched, with or without bubblewrap."""
     root = tmp_path_factory.mktemp("grading")
     folder, out = root / "submissions", root / "results"
-    solutions_file = SOLUTION.resolve()
+    course = course_copy(root / "course")
+    solutions_file = course / "solutions" / EXERCISE / f"{EXERCISE}.ipynb"
     save(folder, "right", nbformat.read(SOLUTION, as_version=4))
     save(folder, "blank", blank())
     save(folder, "infinite-loop", add_code(with_answers(), "while True:\n    pass", at=3))
@@ -144,6 +165,8 @@ def hostile_class(tmp_path_factory):
     save(folder, "png-file", b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     save(folder, "huge-output", add_code(with_answers(), "for i in range(300_000):\n    print('spam' * 20)", at=3))
     save(folder, "Zoë Ñúñez-李", with_answers())
+    save(folder, "answer-too-large", with_answers(q1="['seat'] * 1_000_000"))
+    save(folder, "answer-too-deep", with_answers(q1="eval('[' * 30 + ']' * 30)"))
     save(folder, "reads-solutions", add_code(with_answers(q1="leaked"), "try:\n"
                                              f"    leaked = open({str(solutions_file)!r}).read()\n"
                                              "except OSError as err:\n    leaked = 'blocked: ' + str(err)\n"
@@ -157,10 +180,13 @@ def hostile_class(tmp_path_factory):
                                             f"open({str(out / 'results' / f'zz-fake__{EXERCISE}.json')!r}, 'w')"
                                             f".write({json.dumps(fake)!r})\n"
                                             f"open({str(solutions_file)!r}, 'a').write('hacked')", at=3))
-    before = solutions_file.read_bytes()
-    summary = grade_class(folder, out, **FAST)
+    before, checkout = solutions_file.read_bytes(), SOLUTION.read_bytes()
+    done = grade_in(course, folder, out, "--workers", "2", "--cell-timeout", "4", "--notebook-limit", "90",
+                    "--memory-mb", "1024", *([] if detect().kind == "bubblewrap" else ["--no-sandbox"]))
+    assert done.returncode == 0, done.stderr[-2000:]
     assert solutions_file.read_bytes() == before, "a submission changed solutions/"
-    return {"out": out, "rows": rows_by_student(out), "summary": summary, "folder": folder}
+    assert SOLUTION.read_bytes() == checkout, "grading changed the checkout"
+    return {"out": out, "rows": rows_by_student(out), "folder": folder}
 
 
 def test_every_submission_gets_rows_and_the_batch_finishes(hostile_class):
@@ -190,9 +216,24 @@ def test_a_broken_run_gets_a_clear_status_and_no_points(hostile_class, student, 
     assert auto_points(theirs) == 0.0
 
 
+@pytest.mark.parametrize("student, words", [
+    ("not-json", "is not a notebook"), ("png-file", "is not a notebook"), ("empty-file", "file is empty"),
+    ("infinite-loop", "ran longer than the time limit"), ("os-exit", "stopped Python itself"),
+    ("crash", "stopped Python itself"), ("answer-too-large", "too large to grade"),
+    ("answer-too-deep", "nested more than 20 deep"),
+])
+def test_a_row_that_is_not_a_normal_grade_says_what_is_wrong_in_words_for_the_teacher(hostile_class, student, words):
+    """An unreadable file, a run that was stopped, an answer too large or nested too deep: the gradebook's
+    message says so in words (the grader's own failure is tested below), never an exception's name alone."""
+    theirs = [r for r in hostile_class["rows"][student] if r["question"] in ("q1", "q2", "q3")]
+    assert any(words in r["message"] for r in theirs), [r["message"] for r in theirs]
+    assert all(r["message"] and "Traceback" not in r["message"] for r in theirs)
+
+
 @pytest.mark.parametrize("student", ["memory-bomb", "sys-exit", "syntax-error", "deleted-answer", "edited-tests",
                                      "duplicated-cells", "monkeypatch", "nbformat-3", "huge-output",
-                                     "Zoë Ñúñez-李", "reads-solutions", "writes-results"])
+                                     "Zoë Ñúñez-李", "reads-solutions", "writes-results", "answer-too-large",
+                                     "answer-too-deep"])
 def test_no_hostile_submission_scores_above_a_blank_one(hostile_class, student):
     theirs = hostile_class["rows"][student]
     assert auto_points(theirs) == 0.0, [(r["question"], r["status"], r["message"]) for r in theirs]
@@ -291,8 +332,8 @@ def test_a_submission_cannot_read_the_graders_home_or_a_classmates_work(tmp_path
 
 
 def test_without_a_sandbox_grading_refuses_and_says_why_unless_told(tmp_path, monkeypatch):
-    from twopowers import gradebook
-    from twopowers.sandbox import Sandbox
+    from twopowers.teach import gradebook
+    from twopowers.teach.sandbox import Sandbox
 
     monkeypatch.setattr(gradebook, "detect", lambda: Sandbox("none", ["network isolation", "the memory limit"]))
     save(tmp_path / "class", "blank", blank())
@@ -307,13 +348,9 @@ def test_without_a_sandbox_a_submission_that_changes_solutions_or_data_changes_n
     """Graded in a copy of the course (the checkout is never touched), with no bubblewrap on the PATH: the first
     submission overwrites a data table and appends to the solution; the class after it is graded as usual, the
     folders are put back, and only that submission is marked."""
-    import os
     import sys
 
-    root = Path(__file__).resolve().parents[1]
-    course = tmp_path / "course"
-    for part in ("src", "data", "solutions"):
-        shutil.copytree(root / part, course / part, ignore=shutil.ignore_patterns("__pycache__"))
+    course = course_copy(tmp_path / "course")
     solution = course / "solutions" / EXERCISE / f"{EXERCISE}.ipynb"
     table = course / "data" / "vote_2020.csv"
     before = {solution: solution.read_bytes(), table: table.read_bytes()}
@@ -322,9 +359,7 @@ def test_without_a_sandbox_a_submission_that_changes_solutions_or_data_changes_n
                                                     f"open({str(solution)!r}, 'a').write('hacked')", at=3))
     save(folder, "b-right", nbformat.read(SOLUTION, as_version=4))
     save(folder, "c-blank", blank())
-    env = {**os.environ, "PYTHONPATH": str(course / "src"), "PATH": str(Path(sys.executable).parent)}
-    done = subprocess.run([sys.executable, "-m", "twopowers", "grade", str(folder), "--out", str(out), "--no-sandbox",
-                           "--cell-timeout", "10"], env=env, capture_output=True, text=True, timeout=600)
+    done = grade_in(course, folder, out, "--no-sandbox", "--cell-timeout", "10", path=str(Path(sys.executable).parent))
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Protections OFF" in done.stderr and "network isolation" in done.stderr
     rows = rows_by_student(out)
@@ -338,7 +373,7 @@ def test_without_a_sandbox_a_submission_that_changes_solutions_or_data_changes_n
 def test_the_sandbox_says_what_protects_the_run_and_shows_the_kernel_only_what_it_needs():
     import sys
 
-    from twopowers.sandbox import Sandbox, kernel_needs
+    from twopowers.teach.sandbox import Sandbox, kernel_needs
 
     said = Sandbox("bubblewrap", []).describe()
     assert "no network" in said and "no home folder" in said and "read-only" in said
@@ -373,7 +408,7 @@ def test_an_interrupted_run_resumes_without_regrading_or_duplicating(tmp_path):
 
 
 def test_when_the_grader_itself_fails_the_gradebook_says_so_and_a_new_run_tries_again(tmp_path, monkeypatch):
-    from twopowers import gradebook
+    from twopowers.teach import gradebook
 
     folder, out = tmp_path / "class", tmp_path / "out"
     save(folder, "ana", with_answers())
@@ -477,12 +512,12 @@ def test_results_never_go_among_other_files(tmp_path):
     assert (notes / "gradebook.csv").read_text(encoding="utf-8") == "my own marks"
 
 
-def test_the_summary_gives_each_exercise_its_maximum_and_what_awaits_hand_grading(tmp_path, plans):
+def test_the_summary_gives_each_exercise_its_maximum_and_what_awaits_hand_grading(tmp_path, exercises):
     out = tmp_path / "out"
     saved_result(out, "ana", (2, 2, 2), written="No: 170 is more than half of 329.")
     saved_result(out, "ben", (2, 0, 0))  # q4 left as the exercise gave it
     saved_result(out, "ben", (2, 2), exercise="ex01_reading_the_article")  # only ben handed in exercise 01
-    write_outputs(out, plans)
+    write_outputs(out, exercises)
     summary = {r["student"]: r for r in read_csv(out / "summary.csv")}
     assert list(summary["ana"]) == ["student", "ex01_reading_the_article_points", "ex01_reading_the_article_max",
                                     f"{EXERCISE}_points", f"{EXERCISE}_max", "total_points", "total_max",
@@ -492,19 +527,19 @@ def test_the_summary_gives_each_exercise_its_maximum_and_what_awaits_hand_gradin
     assert [summary["ana"][c] for c in columns] == ["6", "8", "0", "4", "6", "12", "2"]
     assert [summary["ben"][c] for c in columns] == ["2", "8", "4", "4", "6", "12", "0"]
     type_points(out, {"ana": "1.5"})
-    write_outputs(out, plans)  # as --merge-written does
+    write_outputs(out, exercises)  # as --merge-written does
     summary = {r["student"]: r for r in read_csv(out / "summary.csv")}
     assert [summary["ana"][c] for c in ("total_points", "total_max", "points_awaiting_hand_grading")] == \
         ["7.5", "12", "0"]
 
 
-def test_the_report_counts_whole_students_and_says_which_questions_await_hand_grading(tmp_path, plans, monkeypatch):
+def test_the_report_counts_whole_students_and_says_which_questions_await_hand_grading(tmp_path, exercises, monkeypatch):
     drawn, draw = [], charts.image_html
     monkeypatch.setattr(charts, "image_html", lambda fig, alt: drawn.append((fig, alt)) or draw(fig, alt))
     out = tmp_path / "out"
     for student, points in (("ana", (2, 2, 2)), ("ben", (2, 2, 0)), ("cy", (0, 0, 0))):
         saved_result(out, student, points, written="An answer to grade.")
-    write_outputs(out, plans)
+    write_outputs(out, exercises)
     (fig, alt), = drawn
     histogram, bars = fig.axes
     low, high = histogram.get_ylim()
@@ -516,18 +551,18 @@ def test_the_report_counts_whole_students_and_says_which_questions_await_hand_gr
     cell = re.search(rf"<tr><td>{EXERCISE} q4</td><td>([^<]*)</td>", report).group(1)
     assert cell == "awaiting hand grading (3 of 3)"
     type_points(out, {"ana": "2", "ben": "2", "cy": "0"})
-    write_outputs(out, plans)
+    write_outputs(out, exercises)
     report = (out / "report.html").read_text(encoding="utf-8")
     assert re.search(rf"<tr><td>{EXERCISE} q4</td><td>67 %</td>", report), "graded by hand, it has its share"
     assert [t.get_text() for t in drawn[-1][0].axes[1].get_yticklabels()][-1] == f"{EXERCISE} q4"
 
 
-def test_an_untouched_placeholder_is_no_answer_and_a_written_answer_is_kept(tmp_path, plans):
+def test_an_untouched_placeholder_is_no_answer_and_a_written_answer_is_kept(tmp_path, exercises):
     out = tmp_path / "out"
     saved_result(out, "ana", written=f"  {WRITE_HERE}\n\n")
     saved_result(out, "ben", written=f"{WRITE_HERE} No: 170 is more than half of 329.")
     saved_result(out, "cy", written="")
-    write_outputs(out, plans)
+    write_outputs(out, exercises)
     sheet = {r["student"]: r["answer"] for r in read_csv(out / "written_answers.csv")}
     assert sheet == {"ana": "(no answer)", "ben": f"{WRITE_HERE} No: 170 is more than half of 329.",
                      "cy": "(no answer)"}
@@ -535,19 +570,19 @@ def test_an_untouched_placeholder_is_no_answer_and_a_written_answer_is_kept(tmp_
     assert [(q4[s]["points"], q4[s]["status"]) for s in ("ana", "ben", "cy")] == [
         ("0.0", "not answered"), ("0.0", "awaiting hand grading"), ("0.0", "not answered")]
     type_points(out, {"ana": "1"})  # say the learner wrote the answer in another cell: the teacher's points win
-    write_outputs(out, plans)
+    write_outputs(out, exercises)
     ana = next(r for r in rows_by_student(out)["ana"] if r["question"] == "q4")
     assert (ana["points"], ana["status"]) == ("1.0", "graded by hand")
 
 
-def test_feedback_pages_are_named_after_the_students_and_colliding_names_stay_apart(tmp_path, plans):
+def test_feedback_pages_are_named_after_the_students_and_colliding_names_stay_apart(tmp_path, exercises):
     out = tmp_path / "out"
     students = ["Zoë Ñúñez-李", "bo", "ana", "Ana", "li/wei"]
     for student in students:
         saved_result(out, student)
     (out / "feedback").mkdir()
     (out / "feedback" / "bo-6a7b2c.html").write_text("an old page")  # as an earlier version named it
-    write_outputs(out, plans)
+    write_outputs(out, exercises)
     pages = {p.name: p.read_text(encoding="utf-8") for p in (out / "feedback").iterdir()}
     assert {"Zoë Ñúñez-李.html", "bo.html"} < set(pages), sorted(pages)
     hashed = sorted(n for n in pages if n not in {"Zoë Ñúñez-李.html", "bo.html"})
@@ -563,7 +598,7 @@ def test_feedback_pages_are_named_after_the_students_and_colliding_names_stay_ap
 # ----- typed answers --------------------------------------------------------------------------------------
 def export_and_read(values: dict, tmp_path: Path):
     """The grader's export cell run on ``values`` (as a learner's kernel would), then read back."""
-    from twopowers.grading import EXPORT_CELL, load_values
+    from twopowers.teach.grading import EXPORT_CELL, load_values
 
     namespace = dict(values)
     exec(EXPORT_CELL, namespace)
@@ -608,25 +643,25 @@ def test_the_self_check_and_the_grader_agree_on_every_solutions_answers_and_on_a
     import pandas as pd
 
     from twopowers.checks import run_tests
-    from twopowers.grading import answer_names, autograded, compile_tests, load_values, run_and_export
+    from twopowers.teach.grading import load_values, run_and_export
 
-    for solution in solution_notebooks():
-        auto = autograded(solution)
-        work = tmp_path / solution.parent.name
+    exercises = load_exercises()
+    for exercise in exercises.values():
+        work = tmp_path / exercise.name
         work.mkdir()
-        _, status = run_and_export(solution, answer_names(auto), work)
-        assert status == {"state": "ok"}, solution.parent.name
+        _, status = run_and_export(exercise.path, exercise.answer_names, work)
+        assert status == {"state": "ok"}, exercise.name
         values, problems = load_values(work)
-        assert problems == {}, (solution.parent.name, problems)
-        for q in auto:
-            verdict = run_tests(q.grade_id, compile_tests(q, hidden=False), values)
-            assert verdict.passed, (solution.parent.name, q.grade_id, verdict.message)
-    q4 = next(q for q in autograded(next(p for p in solution_notebooks() if p.parent.name.startswith("ex02")))
-              if q.grade_id == "q4")
+        assert problems == {}, (exercise.name, problems)
+        for q in exercise.auto:
+            verdict = run_tests(q.grade_id, exercise.tests(q, hidden=False), values)
+            assert verdict.passed, (exercise.name, q.grade_id, verdict.message)
+    ex02 = next(e for e in exercises.values() if e.name.startswith("ex02"))
+    q4 = next(q for q in ex02.auto if q.grade_id == "q4")
     span = {"days_away": pd.Timedelta(days=734)}
-    in_kernel = run_tests("q4", compile_tests(q4, hidden=False), span)
+    in_kernel = run_tests("q4", ex02.tests(q4, hidden=False), span)
     (tmp_path / "span").mkdir()
     read, problems = export_and_read(span, tmp_path / "span")
-    by_grader = run_tests("q4", compile_tests(q4, hidden=False), read)
+    by_grader = run_tests("q4", ex02.tests(q4, hidden=False), read)
     assert not in_kernel.passed and (in_kernel.status, in_kernel.message) == (by_grader.status, by_grader.message)
     assert "span of time" in by_grader.message

@@ -8,7 +8,7 @@ import pytest
 
 from twopowers.charts import CHART_HELPERS, is_chart
 from twopowers.data import course_notebooks, going_further_paths, lesson_paths, notebooks_dir, quiz_path, table
-from twopowers.lessons import (ALL_PARAGRAPHS, cited_paragraphs, estimate, lesson_notebooks, markdown, minutes, prose,
+from twopowers.teach.lessons import (ALL_PARAGRAPHS, cited_paragraphs, estimate, lesson_notebooks, markdown, minutes, prose,
                                quiz_file)
 
 NOTEBOOKS = course_notebooks()

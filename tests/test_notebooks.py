@@ -1,7 +1,7 @@
 """`python3 course.py refresh` as a maintainer uses it: a fresh kernel, a new learner, no editor noise."""
 import nbformat
 
-from twopowers.notebooks import refresh
+from twopowers.teach.notebooks import refresh
 
 
 def test_refresh_reruns_a_notebook_as_a_new_learner_and_strips_editor_noise(tmp_path, monkeypatch, capsys):

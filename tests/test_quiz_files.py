@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 import yaml
 
-from twopowers.cli import validate
+from twopowers.teach.cli import validate
 from twopowers.data import lessons_with_quizzes, quiz_dir, quiz_path, quiz_schema_path
 from twopowers.errors import QuizFileError
 from twopowers.questions import load_quiz_file, load_schema, quiz_problems

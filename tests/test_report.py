@@ -1,6 +1,6 @@
 """The course report counts what a maintainer would count by hand."""
-from twopowers.lessons import lesson_notebooks, quiz_file
-from twopowers.report import report
+from twopowers.teach.lessons import lesson_notebooks, quiz_file
+from twopowers.teach.report import report
 
 
 def test_the_report_counts_every_lesson_question_and_table():
@@ -19,7 +19,7 @@ def test_the_report_counts_every_lesson_question_and_table():
 def test_the_report_shows_the_latest_benchmark_and_where_its_time_goes(tmp_path, monkeypatch):
     import json
 
-    from twopowers import report as report_module
+    from twopowers.teach import report as report_module
 
     results = tmp_path / "bench" / "results"
     results.mkdir(parents=True)
@@ -37,7 +37,7 @@ def test_the_report_shows_the_latest_benchmark_and_where_its_time_goes(tmp_path,
 
 
 def test_the_report_shows_each_lesson_estimate_beside_its_minutes_and_the_question_balance():
-    from twopowers.lessons import estimate, minutes
+    from twopowers.teach.lessons import estimate, minutes
 
     text = report()
     for path in lesson_notebooks():
@@ -53,7 +53,7 @@ def test_the_time_model_counts_what_a_learner_does(tmp_path, monkeypatch):
     and activities, each at its minutes."""
     import nbformat
 
-    from twopowers import lessons
+    from twopowers.teach import lessons
 
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# T\n\n" + "word " * 300 + "\n\n**Discuss.** Why?"),
@@ -78,8 +78,8 @@ def test_the_lesson_plans_in_docs_are_those_of_todays_lessons():
     import re
 
     from twopowers.data import course_root, lesson_paths
-    from twopowers.lessons import minutes
-    from twopowers.report import lesson_plans
+    from twopowers.teach.lessons import minutes
+    from twopowers.teach.report import lesson_plans
 
     text = lesson_plans()
     written = (course_root() / "docs" / "lesson-plans.md").read_text(encoding="utf-8")
@@ -93,8 +93,8 @@ def test_the_lesson_plans_in_docs_are_those_of_todays_lessons():
 
 
 def test_the_report_shows_what_python_each_core_notebook_brings_in():
-    from twopowers import toolbox
-    from twopowers.report import toolbox_lines
+    from twopowers.teach import toolbox
+    from twopowers.teach.report import toolbox_lines
 
     lines = toolbox_lines()
     for stem, new in toolbox.introduced().items():

@@ -1,4 +1,5 @@
 """The repository as a newcomer finds it: two commands that match CI, pinned packages in sync, clean notebooks."""
+import ast
 import re
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import pytest
 import yaml
 
 from twopowers.data import course_notebooks, is_going_further, notebooks_dir, quiz_path
-from twopowers.notebooks import CELL_METADATA, NOTEBOOK_METADATA
+from twopowers.teach.notebooks import CELL_METADATA, NOTEBOOK_METADATA
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = [*course_notebooks(), *(notebooks_dir() / page for page in ("sources.ipynb", "toolbox.ipynb"))]  # + references
@@ -129,11 +130,32 @@ def test_each_notebook_opens_with_question_time_objectives_and_closes_with_key_p
 
 
 def test_importing_the_package_has_no_side_effects(tmp_path):
-    code = ("import os, twopowers, twopowers.cli, twopowers.notebooks; "
+    code = ("import os, twopowers, twopowers.teach.cli, twopowers.teach.notebooks; "
             "print(os.path.exists(os.environ['TWOPOWERS_PROGRESS_DIR']))")
     env = {"TWOPOWERS_PROGRESS_DIR": str(tmp_path / "never-made"), "PATH": ""}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.strip() == "False" and out.stderr == ""
+
+
+def test_notebooks_and_exercises_use_only_the_packages_public_api():
+    """Lessons, Going further, the toolbox and the exercises import from the package top, and every name they
+    import is in ``__all__``: the one API the hand-out ships."""
+    import twopowers
+    from twopowers.data import course_notebooks
+    from twopowers.teach.exercise import solution_notebooks
+
+    found = set()
+    for path in [*course_notebooks(), *ROOT.glob("notebooks/*.ipynb"), *solution_notebooks(),
+                 *ROOT.glob("exercises/*/*.ipynb")]:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            assert not re.search(r"^\s*(from|import) twopowers\.", cell.source, re.M), \
+                f"{path.name} imports a module of the package, not its top: {cell.source[:80]!r}"
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.ImportFrom) and node.module == "twopowers":
+                    found |= {alias.name for alias in node.names}
+    assert found and found <= set(twopowers.__all__), found - set(twopowers.__all__)
 
 
 @pytest.mark.skipif(not (SHARED / "tools" / "verbatim_check.py").exists(),

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from twopowers.citations import numbers
 from twopowers.data import course_notebooks
-from twopowers.site import build
+from twopowers.teach.site import build
 
 DEFAULT_ALT = "No description has been provided for this image"
 
@@ -164,7 +164,7 @@ def test_each_quiz_is_the_lessons_quiz_and_each_other_widget_says_once_where_to_
 
 def test_the_quiz_data_cannot_end_its_script_element_early():
     """A prompt may hold "</script>" or "<!--" one day: in the page it stays inside its JSON."""
-    from twopowers.site import _script_json
+    from twopowers.teach.site import _script_json
 
     text = _script_json({"prompt": "a </script><script>alert(1)</script> <!-- b"})
     assert "<" not in text and json.loads(text)["prompt"].startswith("a </script>")

@@ -8,7 +8,7 @@ A screenshot of lesson 02 goes to test-artifacts/. Without Chromium the test is 
 import pytest
 
 from tests.test_browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_or_skip
-from twopowers.site import build
+from twopowers.teach.site import build
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -213,7 +213,7 @@ def test_answers_exported_from_the_site_are_read_by_the_instructor_tools(site, b
     import shutil
 
     from twopowers.progress import ProgressStore, progress_table
-    from twopowers.tally import class_tally
+    from twopowers.teach.tally import class_tally
 
     q = start_here_questions()["single"]
     right = next(o["text"] for o in q["options"] if o.get("correct"))

@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 
-from twopowers import toolbox
+from twopowers.teach import toolbox
 from twopowers.data import course_notebooks, lesson_paths, notebooks_dir
 
 PAGE = notebooks_dir() / toolbox.PAGE
@@ -129,7 +129,7 @@ def test_what_a_lesson_and_its_quiz_suggest_typing_uses_only_python_met_by_then(
     import yaml
 
     from twopowers.data import quiz_path
-    from twopowers.lessons import markdown
+    from twopowers.teach.lessons import markdown
 
     met: set[str] = set()
     for path in lesson_paths():

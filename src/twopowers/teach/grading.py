@@ -3,20 +3,20 @@
 The learner's notebook runs top to bottom (errors in one cell do not stop the next). Then one more cell,
 ours, writes each declared answer variable to a folder as JSON with its type (never pickle): a value with
 its Python or pandas type (lists, tuples, sets, dicts, dates, times, durations), a table or a Series with
-each column's dtype (categories with their categories), so the tests see what the learner's kernel held. The tests from solutions/ (hidden ones included) then run in this process on the
-values read back, so edited or deleted test cells, and anything the learner's code changed inside its own
+each column's dtype (categories with their categories), so the tests see what the learner's kernel held.
+The tests from solutions/ (hidden ones included), compiled once in the Exercise model before any submission
+ran, then run in this process on the values read back, so edited or deleted test cells, and anything the learner's code changed inside its own
 kernel (say ``pandas.DataFrame.equals = lambda *a: True``), cannot make a test pass.
 """
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .assignments import GradedQuestion, strip_markers, questions
-from .checks import ERROR, PASSED, Verdict, run_tests
+from .exercise import Exercise, GradedQuestion
+from ..checks import ERROR, PASSED, Verdict, run_tests
 
 CELL_TIMEOUT = 10
 
@@ -214,34 +214,16 @@ def _table(entry: dict):
     return frame
 
 
-def compile_tests(question: GradedQuestion, hidden: bool = True):
-    """The question's test function, built in this process from the solution's test cell.
-
-    ``hidden=False`` leaves out the hidden tests: the checks a learner sees.
-    """
-    import pandas as pd
-
-    from .assignments import BEGIN_HIDDEN, END_HIDDEN, remove_block
-    from .data import table
-
-    source = question.tests_source if hidden else remove_block(question.tests_source, BEGIN_HIDDEN, END_HIDDEN,
-                                                                lambda block, indent: [])
-    source = "\n".join(line for line in strip_markers(source).splitlines() if not line.startswith("check("))
-    namespace: dict[str, Any] = {"pd": pd, "table": table, "math": math}
-    exec(compile(source, f"<tests {question.grade_id}>", "exec"), namespace)  # our own code from solutions/
-    return next(v for k, v in namespace.items() if k.startswith("tests_") and callable(v))
-
-
-def score(question: GradedQuestion, values: dict, problems: dict) -> Verdict:
+def score(exercise: Exercise, question: GradedQuestion, values: dict, problems: dict) -> Verdict:
     """The verdict on one answer. A failed hidden test is reported without its message (it may give the
     answer away); the public checks' messages are shown as the learner saw them."""
     unreadable = [problems[n] for n in question.answers if n in problems]
     if unreadable:
         return Verdict(question.grade_id, ERROR, "; ".join(unreadable) + ".")
-    public = run_tests(question.grade_id, compile_tests(question, hidden=False), values)
+    public = run_tests(question.grade_id, exercise.tests(question, hidden=False), values)
     if not public.passed:
         return public
-    full = run_tests(question.grade_id, compile_tests(question), values)
+    full = run_tests(question.grade_id, exercise.tests(question), values)
     if full.passed:
         return Verdict(question.grade_id, PASSED, "correct: passes every test.")
     return Verdict(question.grade_id, full.status, "passes the checks you could run, but not the full grading "
@@ -341,7 +323,7 @@ def run_and_export(notebook_path: Path, names: list[str], workdir: Path, cell_ti
     return nb, status
 
 
-def score_run(auto: list[GradedQuestion], workdir: Path, status: dict, student: str, exercise: str) -> list[Row]:
+def score_run(exercise: Exercise, workdir: Path, status: dict, student: str) -> list[Row]:
     """Gradebook rows for one run: tests on the exported values, or the run's problem for every question."""
     if status.get("state") != "ok" or not (workdir / "manifest.json").exists():
         state = status.get("state", "error")
@@ -355,30 +337,19 @@ def score_run(auto: list[GradedQuestion], workdir: Path, status: dict, student: 
             "tampered": f"The notebook {status.get('why', 'changed the course files')}: a submission may not "
                         "change the course's files, so it was not graded. No other student's grade changed.",
         }.get(state, f"The notebook could not be run ({status.get('why', state)}).")
-        return [Row(student, exercise, q.grade_id, 0.0, q.points, state, message) for q in auto]
+        return [Row(student, exercise.name, q.grade_id, 0.0, q.points, state, message) for q in exercise.auto]
     values, problems = load_values(workdir)
     rows = []
-    for q in auto:
-        verdict = score(q, values, problems)
-        rows.append(Row(student, exercise, q.grade_id, points_for(verdict, q), q.points, verdict.status,
+    for q in exercise.auto:
+        verdict = score(exercise, q, values, problems)
+        rows.append(Row(student, exercise.name, q.grade_id, points_for(verdict, q), q.points, verdict.status,
                         verdict.message))
     return rows
 
 
-def autograded(solution_path: Path) -> list[GradedQuestion]:
-    import nbformat
-
-    return [q for q in questions(nbformat.read(solution_path, as_version=4)) if q.kind == "auto"]
-
-
-def answer_names(auto: list[GradedQuestion]) -> list[str]:
-    return sorted({n for q in auto for n in q.answers})
-
-
-def grade_notebook(notebook_path: Path, solution_path: Path, student: str, workdir: Path,
+def grade_notebook(notebook_path: Path, exercise: Exercise, student: str, workdir: Path,
                    cell_timeout: int = CELL_TIMEOUT) -> list[Row]:
     """Grade one submission in this process, without a sandbox (for tests of the solutions themselves)."""
-    auto = autograded(solution_path)
     workdir.mkdir(parents=True, exist_ok=True)
-    _, status = run_and_export(notebook_path, answer_names(auto), workdir, cell_timeout)
-    return score_run(auto, workdir, status, student, solution_path.parent.name)
+    _, status = run_and_export(notebook_path, exercise.answer_names, workdir, cell_timeout)
+    return score_run(exercise, workdir, status, student)

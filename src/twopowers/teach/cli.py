@@ -23,9 +23,9 @@ def validate(paths: list[Path]) -> int:
     """Check quiz files as lessons and the site do: the schema (with jsonschema), then the course's own rules."""
     from jsonschema import Draft202012Validator
 
-    from .data import quiz_dir
-    from .errors import QuizFileError
-    from .questions import load_schema, quiz_problems, read_yaml
+    from ..data import quiz_dir
+    from ..errors import QuizFileError
+    from ..questions import load_schema, quiz_problems, read_yaml
 
     Draft202012Validator.check_schema(load_schema())  # the schema file itself first
     paths = paths or sorted(quiz_dir().glob("*.yml"))
@@ -49,7 +49,8 @@ def validate(paths: list[Path]) -> int:
 
 
 def exercises(check_only: bool) -> int:
-    from .assignments import generate, solution_notebooks
+    from .exercise import solution_notebooks
+    from .release import generate
 
     changed = generate(write=not check_only)
     for path in changed:
@@ -60,7 +61,7 @@ def exercises(check_only: bool) -> int:
 
 
 def grade_command(args) -> int:
-    from .errors import CourseError
+    from ..errors import CourseError
     from .gradebook import DEFAULT_OUT, grade_class, merge_written, where_to_look
 
     try:
@@ -84,8 +85,8 @@ def grade_command(args) -> int:
 
 
 def sources(check_only: bool) -> int:
-    from .citations import update_all
-    from .errors import CourseError
+    from ..citations import update_all
+    from ..errors import CourseError
 
     try:
         changed = update_all(write=not check_only)
@@ -99,7 +100,7 @@ def sources(check_only: bool) -> int:
 
 
 def write_plans(check_only: bool) -> int:
-    from .data import course_root
+    from ..data import course_root
     from .report import lesson_plans
 
     path = course_root() / "docs" / "lesson-plans.md"
@@ -116,7 +117,7 @@ def write_plans(check_only: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .schema import skip_format_checkers
+    from ..schema import skip_format_checkers
 
     skip_format_checkers()  # before nbformat imports jsonschema
     parser = argparse.ArgumentParser(prog="twopowers", description=__doc__,
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "grade":
         return grade_command(args)
     if args.command == "handout":
-        from .errors import CourseError
+        from ..errors import CourseError
         from .handout import build
 
         try:
@@ -181,8 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         return exercises(args.check)
     if args.command == "sources":
         return sources(args.check)
-    from .assignments import solution_notebooks
-    from .data import course_notebooks
+    from .exercise import solution_notebooks
+    from ..data import course_notebooks
     from .notebooks import refresh
 
     return refresh(args.notebooks or [*course_notebooks(), *solution_notebooks()])

@@ -45,10 +45,10 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .assignments import WRITE_HERE, solution_notebooks, solutions_dir
-from .errors import CourseError
-from .grading import CELL_TIMEOUT, GradedQuestion, Row, answer_names, load_values, questions, run_and_export, score_run
-from .data import data_dir
+from .exercise import WRITE_HERE, Exercise, load_exercises, solutions_dir
+from ..errors import CourseError
+from .grading import CELL_TIMEOUT, GradedQuestion, Row, load_values, run_and_export, score_run
+from ..data import data_dir
 from .sandbox import MEMORY_MB, Snapshot, child_environment, detect, wrapper
 
 NOTEBOOK_LIMIT = 180  # seconds for a whole notebook
@@ -180,11 +180,10 @@ def unanswered(text: str) -> bool:
     return " ".join(text.split()) in ("", WRITE_HERE)
 
 
-def grade_one(sub: Submission, plan: dict, options: dict) -> dict:
+def grade_one(sub: Submission, exercise: Exercise, options: dict) -> dict:
     """Run one submission in the sandbox and score it; always returns a result, never raises."""
     import nbformat
 
-    auto, written, secrets = plan["auto"], plan["written"], plan["secrets"]
     started = time.monotonic()
     result = {"student": sub.student, "exercise": sub.exercise, "file": str(sub.path.name), "answers": {},
               "written": {}, "run": {}}
@@ -194,25 +193,26 @@ def grade_one(sub: Submission, plan: dict, options: dict) -> dict:
             nb = read_submission(sub.path)
         except CourseError as err:
             result["run"] = {"state": "unreadable", "why": str(err)}
-            rows = score_run(auto, workdir, result["run"], sub.student, sub.exercise)
+            rows = score_run(exercise, workdir, result["run"], sub.student)
         else:
-            result["written"] = written_answers(nb, written)
+            result["written"] = written_answers(nb, exercise.written)
             notebook = workdir / "submission.ipynb"
             nbformat.write(nb, notebook)
             prefix = wrapper(workdir, options["sandbox"], options["memory_mb"])
             env = child_environment(workdir)
             env["MPLCONFIGDIR"] = _matplotlib_cache()
-            _, result["run"] = run_and_export(notebook, answer_names(auto), workdir, options["cell_timeout"],
+            _, result["run"] = run_and_export(notebook, exercise.answer_names, workdir, options["cell_timeout"],
                                               wrapper=prefix, env=env, limit=options["notebook_limit"])
             changed = options["snapshot"].changed() if options["sandbox"].kind != "bubblewrap" else []
             if changed:  # without a sandbox: put the folders back before anything is scored
                 options["snapshot"].restore()
                 result["run"] = {"state": "tampered", "why": f"it changed the course's {' and '.join(changed)}/ "
                                  "folder (put back before grading went on)"}
-            rows = score_run(auto, workdir, result["run"], sub.student, sub.exercise)
+            rows = score_run(exercise, workdir, result["run"], sub.student)
             if result["run"].get("state") == "ok":
                 values, _ = load_values(workdir)
-                result["answers"] = {n: shown_value(values.get(n, Ellipsis), secrets) for n in answer_names(auto)}
+                result["answers"] = {n: shown_value(values.get(n, Ellipsis), exercise.secret_lines)
+                                    for n in exercise.answer_names}
         result["rows"] = [asdict(r) for r in rows]
     except Exception as err:  # noqa: BLE001 - one broken submission never stops the class
         cause = f"{type(err).__name__}: {str(err)[:200]}"
@@ -220,7 +220,7 @@ def grade_one(sub: Submission, plan: dict, options: dict) -> dict:
         result["rows"] = [asdict(Row(sub.student, sub.exercise, q.grade_id, 0.0, q.points, "grader error",
                                      f"The grader itself failed on this submission ({cause}); this is not the "
                                      "student's doing. Running the same grade command again retries it."))
-                          for q in auto]
+                          for q in exercise.auto]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     result["seconds"] = round(time.monotonic() - started, 2)
@@ -233,7 +233,7 @@ def _matplotlib_cache() -> str:
     return matplotlib.get_configdir()
 
 
-def shown_value(value, secrets: list[str]) -> str:
+def shown_value(value, secrets) -> str:
     """An answer as the feedback shows it: short, and never with text from the solutions."""
     if value is Ellipsis:
         return "(no answer)"
@@ -244,22 +244,6 @@ def shown_value(value, secrets: list[str]) -> str:
 
 
 # ----- the whole class ---------------------------------------------------------------------------------
-def plans_for(solutions: dict[str, Path]) -> dict[str, dict]:
-    """Per exercise: its autograded and written questions, and the solution lines feedback must never show."""
-    import nbformat
-
-    from .handout import all_secret_lines
-
-    secrets = all_secret_lines()
-    plans = {}
-    for name, path in solutions.items():
-        graded = questions(nbformat.read(path, as_version=4))
-        plans[name] = {"auto": [q for q in graded if q.kind == "auto"],
-                       "written": [q for q in graded if q.kind == "written"],
-                       "secrets": [line for line, exercise in secrets.items() if exercise == name]}
-    return plans
-
-
 def grade_class(submissions: Path, out: Path, workers: int | None = None, cell_timeout: int = CELL_TIMEOUT,
                 notebook_limit: int = NOTEBOOK_LIMIT, memory_mb: int = MEMORY_MB, quiet: bool = False,
                 no_sandbox: bool = False) -> dict:
@@ -270,8 +254,8 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, cell_t
         raise CourseError(sandbox.refusal())
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr))
     say(sandbox.describe())
-    solutions = {p.parent.name: p for p in solution_notebooks()}
-    if not solutions:
+    exercises = load_exercises()  # tests compiled and their data read: before any submission runs
+    if not exercises:
         raise CourseError("solutions/ holds no exercise notebook to grade against.")
     with tempfile.TemporaryDirectory(prefix="twopowers-unzip-") as unzipped:
         root = Path(submissions)
@@ -280,8 +264,7 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, cell_t
         out = results_folder(out, new_run=True)
         if root.is_file():
             root = unpack(root, Path(unzipped))
-        found, skipped = discover(root, list(solutions))
-        plans = plans_for(solutions)
+        found, skipped = discover(root, list(exercises))
         snapshot = Snapshot([solutions_dir(), data_dir()])  # before any submission runs
         todo = [s for s in found if not _done(out, s)]
         say(f"{len(found)} submission(s) from {len({s.student for s in found})} student(s); "
@@ -290,7 +273,7 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, cell_t
                    "memory_mb": memory_mb, "out": out, "snapshot": snapshot}
         workers = (workers or os.cpu_count() or 1) if sandbox.kind == "bubblewrap" else 1
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(grade_one, s, plans[s.exercise], options): s for s in todo}
+            futures = {pool.submit(grade_one, s, exercises[s.exercise], options): s for s in todo}
             for done, future in enumerate(as_completed(futures), 1):
                 sub = futures[future]
                 _write_atomic(out / "results" / f"{sub.key}.json", json.dumps(future.result(), ensure_ascii=False))
@@ -298,7 +281,7 @@ def grade_class(submissions: Path, out: Path, workers: int | None = None, cell_t
                     progress(done, len(todo))
         if todo and not quiet and sys.stderr.isatty():
             print(file=sys.stderr)
-    summary = write_outputs(out, plans, skipped)
+    summary = write_outputs(out, exercises, skipped)
     return {**summary, "sandbox": sandbox.kind, "skipped": skipped}
 
 
@@ -397,15 +380,15 @@ def read_written(out: Path) -> tuple[dict, dict, list[str]]:
     return marks, typed, problems
 
 
-def write_outputs(out: Path, plans: dict, skipped: list[str] | None = None) -> dict:
+def write_outputs(out: Path, exercises: dict[str, Exercise], skipped: list[str] | None = None) -> dict:
     """Gradebook, summary, feedback, report and the written-answers sheet, from the saved results."""
     results = load_results(out)
     marks, typed, problems = read_written(out)
     rows = [row for result in results for row in result.get("rows", [])]
     sheet = []
     for result in results:
-        plan = plans.get(result["exercise"], {"written": []})
-        for q in plan["written"]:
+        exercise = exercises.get(result["exercise"])
+        for q in exercise.written if exercise else []:
             key = (result["student"], result["exercise"], q.grade_id)
             mark = marks.get(key)
             answer = result.get("written", {}).get(q.grade_id, "(not run: see gradebook)")
@@ -508,7 +491,7 @@ def write_report(out: Path, rows: list[dict], totals: list[float], notes: list[s
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    from .charts import image_html
+    from ..charts import image_html
 
     questions_seen = sorted({(r["exercise"], r["question"]) for r in rows})
     rates, waiting = [], []  # (question, share with full points, submissions); (question, awaiting, submissions)
@@ -562,5 +545,4 @@ def write_report(out: Path, rows: list[dict], totals: list[float], notes: list[s
 def merge_written(out: Path) -> dict:
     """Rebuild the gradebook, summary, feedback and report with the points filled in written_answers.csv."""
     out = results_folder(out)
-    plans = plans_for({p.parent.name: p for p in solution_notebooks()})
-    return write_outputs(out, plans)
+    return write_outputs(out, load_exercises())

@@ -271,7 +271,7 @@ def used(path: Path) -> set[str]:
 
 def introduced() -> dict[str, list[str]]:
     """For each core notebook in course order (00, 01, ...), the entries it is the first to use."""
-    from .data import lesson_paths
+    from ..data import lesson_paths
 
     seen: set[str] = set()
     first: dict[str, list[str]] = {}
@@ -283,7 +283,7 @@ def introduced() -> dict[str, list[str]]:
 
 
 def exercise_paths() -> list[Path]:
-    from .assignments import solution_notebooks
+    from .exercise import solution_notebooks
 
     return solution_notebooks()
 
@@ -291,7 +291,7 @@ def exercise_paths() -> list[Path]:
 def first_met() -> dict[str, str]:
     """Where a learner first meets each entry that the course uses: the core notebook that brings it in, else
     the first Going further notebook or exercise, in the order a class meets them (02g, ex02, 03g, ex03 ...)."""
-    from .data import going_further_paths, lesson_paths
+    from ..data import going_further_paths, lesson_paths
 
     where: dict[str, str] = {}
     extra = sorted([*going_further_paths(), *exercise_paths()],  # 02g, ex02, 03g, ex03 ...: as a class meets them
@@ -304,7 +304,7 @@ def first_met() -> dict[str, str]:
 
 def place(stem: str) -> str:
     """How the toolbox names a notebook: "lesson 01", "Going further 02g" or "exercise 02"."""
-    from .data import is_going_further
+    from ..data import is_going_further
 
     if stem.startswith("ex"):
         return f"exercise {stem[2:4]}"

@@ -3,9 +3,9 @@
     python3 course.py handout            -> dist/between-two-powers-student.zip
 
 It holds what a learner needs to run ``python3 course.py start``: course.py, the requirement files,
-environment.yml, pyproject.toml, src/, data/, notebooks/, exercises/, jupyter-settings/ (the course's
-JupyterLab defaults), the licence and citation, and a student README. It leaves out solutions/, tests/,
-bench/, tools/ and CI files. Before it writes the zip it checks that no line of any solution block or hidden
+environment.yml, pyproject.toml, src/ (the package a notebook imports, without the instructor's side in
+``twopowers/teach/``), data/, notebooks/, exercises/, jupyter-settings/ (the course's JupyterLab defaults),
+the licence and citation, and a student README. It leaves out solutions/, tests/, bench/, tools/ and CI files. Before it writes the zip it checks that no line of any solution block or hidden
 test is inside; if one is, it stops and says where.
 """
 from __future__ import annotations
@@ -13,15 +13,15 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from .assignments import solution_notebooks
-from .data import course_root
-from .errors import CourseError
+from ..data import course_root
+from ..errors import CourseError
 
 NAME = "between-two-powers-student"
 INCLUDE_FILES = ["course.py", "requirements.txt", "requirements.in", "environment.yml", "pyproject.toml",
                  "LICENSE", "CITATION.cff"]
 INCLUDE_DIRS = ["src", "data", "notebooks", "exercises", "jupyter-settings"]
 SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
+INSTRUCTOR_ONLY = Path("src") / "twopowers" / "teach"  # grading, reports: not for learners
 
 STUDENT_README = """# Between Two Powers: student copy
 
@@ -66,19 +66,12 @@ Licence: see LICENSE (code MIT; course text and data CC BY 4.0).
 """
 
 
-def all_secret_lines() -> dict[str, str]:
+def all_secret_lines(exercises: dict | None = None) -> dict[str, str]:
     """Every line of a solution block or hidden test that no learner sees anyway, with its exercise."""
-    import nbformat
+    from .exercise import load_exercises
 
-    from .assignments import secret_lines as secrets_of
-    from .data import notebooks_dir
-
-    lessons = "\n".join(readable_text(p) for p in sorted(notebooks_dir().glob("*.ipynb")))
-    found = {}
-    for path in solution_notebooks():
-        for line in secrets_of(nbformat.read(path, as_version=4), lessons):
-            found[line] = path.parent.name
-    return found
+    exercises = exercises if exercises is not None else load_exercises()
+    return {line: exercise.name for exercise in exercises.values() for line in exercise.secret_lines}
 
 
 def handout_files(root: Path | None = None) -> list[Path]:
@@ -87,7 +80,7 @@ def handout_files(root: Path | None = None) -> list[Path]:
     for folder in INCLUDE_DIRS:
         files += [p for p in sorted((root / folder).rglob("*"))
                   if p.is_file() and not SKIP_PARTS & set(p.parts) and p.suffix not in (".pyc",)
-                  and ".egg-info" not in str(p)]
+                  and ".egg-info" not in str(p) and INSTRUCTOR_ONLY not in p.relative_to(root).parents]
     return files
 
 

@@ -22,8 +22,8 @@ import math
 import re
 from pathlib import Path
 
-from .charts import CHART_CLASS
-from .data import course_notebooks, course_root, is_going_further, notebooks_dir, package, table
+from ..charts import CHART_CLASS
+from ..data import course_notebooks, course_root, is_going_further, notebooks_dir, package, table
 from .lessons import title
 
 DESCRIPTION = re.compile(r"Text description:\s*(.+)")
@@ -152,8 +152,8 @@ def _script_json(value) -> str:
 
 def quiz_course() -> dict:
     """Every lesson's quiz questions, by lesson: what an export from the site counts a learner's answers against."""
-    from .data import quiz_dir
-    from .questions import load_quiz_file
+    from ..data import quiz_dir
+    from ..questions import load_quiz_file
 
     course = {}
     for path in sorted(quiz_dir().glob("*.yml")):
@@ -167,7 +167,7 @@ def _take_quizzes(nb) -> list[dict]:
 
     A quiz output names its lesson and section (quizzes.SITE_MIME); the data is built from the quiz file as a
     lesson builds it, with the same checks, so the site shows what JupyterLab shows."""
-    from .quizzes import SITE_MIME, quiz_data, select
+    from ..quizzes import SITE_MIME, quiz_data, select
 
     found = []
     for cell in nb.cells:
@@ -186,7 +186,7 @@ def _add_quizzes(soup, quizzes: list[dict]) -> None:
     """Give the page its quizzes' data, the quiz's CSS and script, and the form that exports the answers."""
     from bs4 import BeautifulSoup
 
-    from .quizzes import front_end
+    from ..quizzes import front_end
 
     script, css = front_end()
     style = soup.new_tag("style")
@@ -300,7 +300,7 @@ def build(out: Path | None = None) -> Path:
                      f"<table><tr><th>column</th><th>type</th><th>meaning</th></tr>{fields}</table>")
     (out / "data.html").write_text(_page("Data dictionary", "".join(parts), _nav(pages, None)), encoding="utf-8")
 
-    from .citations import PAGE
+    from ..citations import PAGE
 
     (out / "sources.html").write_text(render_notebook(notebooks_dir() / PAGE, pages, None, "Sources"),
                                       encoding="utf-8")

@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from datetime import datetime, timezone
 
-from .data import course_root, package, table
+from ..data import course_root, package, table
 from .lessons import (ALL_PARAGRAPHS, TIME_MODEL, cited_paragraphs, estimate, lesson_notebooks, minutes, prose,
                       quiz_file)
 
@@ -52,7 +52,7 @@ def lesson_lines() -> list[str]:
 
 def time_lines() -> list[str]:
     """Each notebook's stated minutes beside the time model's estimate (docs/instructor-guide.md)."""
-    from .data import course_notebooks, is_going_further
+    from ..data import course_notebooks, is_going_further
 
     rows = []
     for path in course_notebooks():
@@ -71,8 +71,8 @@ def time_lines() -> list[str]:
 
 def question_lines() -> list[str]:
     """What kind of thinking each lesson's questions ask for, and the cues a test-wise learner could use."""
-    from .data import quiz_dir
-    from .questions import EITHER_END_AT_LEAST, LONGEST_RIGHT_AT_MOST, RECALL_AT_MOST, TRUE_SHARE, balance, read_yaml
+    from ..data import quiz_dir
+    from ..questions import EITHER_END_AT_LEAST, LONGEST_RIGHT_AT_MOST, RECALL_AT_MOST, TRUE_SHARE, balance, read_yaml
 
     skills = ["recall", "close-reading", "sourcing", "contextualization", "corroboration", "numbers-in-context",
               "argument"]
@@ -97,19 +97,10 @@ def _balance_cells(figures: dict, skills: list[str]) -> list:
 
 
 def exercise_lines() -> list[str]:
-    import nbformat
+    from .exercise import load_exercises
 
-    from .assignments import stated_minutes as exercise_minutes
-    from .assignments import questions, solution_notebooks
-
-    rows = []
-    for path in solution_notebooks():
-        nb = nbformat.read(path, as_version=4)
-        graded = questions(nb)
-        auto = [q for q in graded if q.kind == "auto"]
-        written = [q for q in graded if q.kind == "written"]
-        rows.append([path.parent.name, exercise_minutes(nb), len(auto), f"{sum(q.points for q in auto):g}",
-                     len(written), f"{sum(q.points for q in written):g}"])
+    rows = [[e.name, e.minutes, len(e.auto), f"{e.points('auto'):g}", len(e.written), f"{e.points('written'):g}"]
+            for e in load_exercises().values()]
     return ["## Exercises", "", *_table(["exercise", "min", "autograded", "points", "written", "points"], rows)]
 
 
@@ -183,7 +174,7 @@ if __name__ == "__main__":
 
 def lesson_plans() -> str:
     """docs/lesson-plans.md: a minute-by-minute plan for each core lesson, from its parts and the time model."""
-    from .data import going_further_paths, lesson_paths
+    from ..data import going_further_paths, lesson_paths
     from .lessons import plan, title
 
     lines = ["# Lesson plans", "",

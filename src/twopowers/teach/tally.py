@@ -3,7 +3,7 @@
 Each learner runs ``export_progress("their name")`` in JupyterLab, or presses "Export my answers" on a lesson's
 page of the static site, and hands in the file it writes (``my-progress-<name>.json``). Put the files in one folder, then:
 
-    from twopowers.tally import class_tally, show_class_tally
+    from twopowers.teach.tally import class_tally, show_class_tally
     show_class_tally("path/to/folder")     # tables and a chart
     tally = class_tally("path/to/folder")  # tally.decisions, tally.predictions, tally.quizzes, tally.problems
 
@@ -16,8 +16,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CourseError, friendly_errors
-from .progress import FORMAT
+from ..errors import CourseError, friendly_errors
+from ..progress import FORMAT
 
 DECISION_LESSON = "08_the_decision_room"
 
@@ -112,8 +112,8 @@ def show_class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> Class
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    from .charts import PALETTE, show
-    from .errors import notify
+    from ..charts import PALETTE, show
+    from ..errors import notify
 
     tally = class_tally(folder, lesson)
     for problem in tally.problems:

@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data import course_root
+from ..data import course_root
 
 MEMORY_MB = 1536
 MAX_PROCESSES = 256

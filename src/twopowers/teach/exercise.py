@@ -1,4 +1,4 @@
-"""Exercise notebooks from one source: solutions/ holds them, exercises/ is generated from it.
+"""The Exercise model: everything the course knows about one exercise, read once from its solution notebook.
 
 Layout (as nbgrader's source -> release): ``solutions/<assignment>/<assignment>.ipynb`` ->
 ``exercises/<assignment>/<assignment>.ipynb``. Cells carry nbgrader's metadata
@@ -9,25 +9,29 @@ Layout (as nbgrader's source -> release): ``solutions/<assignment>/<assignment>.
   in a markdown answer the block becomes a prompt to write.
 * ``### BEGIN HIDDEN TESTS`` / ``### END HIDDEN TESTS`` in a test cell: removed from the learner's copy.
 
-The learner's copy has no outputs and no editor noise. ``python3 course.py exercises`` writes it;
-a test regenerates it in memory and fails, naming that command, when exercises/ has drifted.
+``load_exercises()`` builds one ``Exercise`` per solution notebook, once: its questions, the test functions
+(public and hidden) compiled once, the answer names, the secret lines, prompts and rubrics, and the tables its
+tests read from data/, read into memory before any submission runs. Generation (``release.py``), the hand-out,
+the rubrics, grading and feedback all read this model.
 """
 from __future__ import annotations
 
 import ast
-import copy
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .data import course_root
-from .errors import CourseError
+from ..data import course_root
+from ..errors import CourseError
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 WRITE_HERE = "*Write your answer here.*"
 TEST_FUNCTION = re.compile(r"^def (tests_\w+)\(", re.M)
 CHECK_CALL = re.compile(r"""^check\(\s*["']([\w.-]+)["']\s*,\s*(tests_\w+)\s*\)""", re.M)
+TABLE_CALL = re.compile(r"""\btable\(\s*["'](\w+)["']\s*\)""")
 
 
 def solutions_dir() -> Path:
@@ -121,7 +125,6 @@ def strip_markers(source: str) -> str:
                      if line.strip() not in (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN))
 
 
-# ----- the learner's copy -------------------------------------------------------------------------
 def remove_block(source: str, begin: str, end: str, replace) -> str:
     """Replace every begin..end block (markers included) by replace(block_lines, indent)."""
     lines, out, i = source.splitlines(), [], 0
@@ -139,49 +142,6 @@ def remove_block(source: str, begin: str, end: str, replace) -> str:
     return "\n".join(out)
 
 
-def _stubs(block: list[str], indent: str) -> list[str]:
-    """`name = ...` for each variable the solution block assigns at its top level."""
-    code = "\n".join(line[len(indent):] if line.startswith(indent) else line for line in block)
-    names = []
-    for node in ast.parse(code).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
-            if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
-        for target in targets:
-            for name in (t.id for t in ast.walk(target) if isinstance(t, ast.Name)):
-                if name not in names:
-                    names.append(name)
-    if not names:
-        return [f"{indent}# Your code here."]
-    return [f"{indent}{name} = ...  # your answer here" for name in names]
-
-
-def student_version(solution_nb):
-    """The learner's copy of a solution notebook: stubs for solutions, no hidden tests, no outputs."""
-    from .notebooks import clean
-
-    nb = copy.deepcopy(solution_nb)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = remove_block(cell.source, BEGIN_SOLUTION, END_SOLUTION,
-                                        lambda block, indent: [WRITE_HERE])
-        elif cell.cell_type == "code":
-            cell.source = remove_block(cell.source, BEGIN_SOLUTION, END_SOLUTION, _stubs)
-            cell.source = remove_block(cell.source, BEGIN_HIDDEN, END_HIDDEN, lambda block, indent: [])
-            cell.outputs, cell.execution_count = [], None
-    clean(nb)
-    return nb
-
-
-def render(nb) -> str:
-    import nbformat
-
-    return nbformat.writes(nb) + "\n"
-
-
-def rubrics_path() -> Path:
-    return course_root() / "docs" / "rubrics.md"
-
-
 def stated_minutes(nb) -> str:
     from .lessons import minutes_in
 
@@ -189,45 +149,99 @@ def stated_minutes(nb) -> str:
     return str(found) if found else "?"
 
 
-def rubrics_markdown() -> str:
-    """docs/rubrics.md: every exercise's questions and points, and the written answers' model answers and
-    rubrics, taken from solutions/ (generated; never edit by hand)."""
+# ----- the model ------------------------------------------------------------------------------------
+@dataclass
+class Exercise:
+    """One exercise, as its solution notebook declares it (see ``load_exercises``)."""
+    name: str
+    path: Path  # the solution notebook
+    notebook: Any  # its nbformat notebook
+    questions: list[GradedQuestion]
+    secret_lines: frozenset[str]  # lines no learner may see (solutions, hidden tests)
+    tables: dict[str, Any] = field(default_factory=dict, repr=False)  # what the tests read from data/
+    compiled: dict[tuple[str, bool], Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def auto(self) -> list[GradedQuestion]:
+        return [q for q in self.questions if q.kind == "auto"]
+
+    @property
+    def written(self) -> list[GradedQuestion]:
+        return [q for q in self.questions if q.kind == "written"]
+
+    @property
+    def answer_names(self) -> list[str]:
+        """Every variable an autograded question reads, sorted."""
+        return sorted({n for q in self.auto for n in q.answers})
+
+    def points(self, kind: str | None = None) -> float:
+        return sum(q.points for q in self.questions if kind in (None, q.kind))
+
+    @property
+    def minutes(self) -> str:
+        return stated_minutes(self.notebook)
+
+    def tests(self, question: GradedQuestion, hidden: bool = True):
+        """The question's test function (``hidden=False``: only the checks a learner sees), compiled once."""
+        return self.compiled[(question.grade_id, hidden)]
+
+
+def load_exercises(names: list[str] | None = None) -> dict[str, Exercise]:
+    """Every exercise in solutions/ (or those named), built once: read, parsed, tests compiled, and the
+    tables they read loaded into memory. Call it before any submission runs and keep the result."""
     import nbformat
 
-    lines = ["# Exercises: questions, points and rubrics", "",
-             "Generated from `solutions/` by `python3 course.py exercises`; edit the solution notebooks, not this",
-             "file. For instructors only: it holds model answers.", ""]
+    public = _lesson_text()
+    found = {}
     for path in solution_notebooks():
+        if names is not None and path.parent.name not in names:
+            continue
         nb = nbformat.read(path, as_version=4)
-        graded = questions(nb)
-        auto = sum(q.points for q in graded if q.kind == "auto")
-        written = sum(q.points for q in graded if q.kind == "written")
-        lines += [f"## {path.parent.name}", "",
-                  f"About {stated_minutes(nb)} minutes; {auto + written:g} points ({auto:g} autograded, {written:g} "
-                  "graded by the instructor).", "", "| question | kind | points | answer variables |",
-                  "|---|---|---|---|"]
-        lines += [f"| {q.grade_id} | {'autograded' if q.kind == 'auto' else 'written'} | {q.points:g} | "
-                  f"{', '.join(f'`{a}`' for a in q.answers) or '—'} |" for q in graded]
-        for q in (q for q in graded if q.kind == "written"):
-            prompt = re.sub(r"^#+ .*\n+", "", q.prompt.strip())
-            lines += ["", f"### {q.grade_id} ({q.points:g} points)", "", "**Question.** " + prompt, "",
-                      "**Model answer and rubric.**", "", q.rubric]
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+        exercise = Exercise(path.parent.name, path, nb, questions(nb), frozenset(secret_lines(nb, public)))
+        _compile(exercise)
+        found[exercise.name] = exercise
+    return found
 
 
-def generate(write: bool = True) -> list[Path]:
-    """Write exercises/ and docs/rubrics.md from solutions/; returns the files that changed (or would)."""
+def load_exercise(path: Path) -> Exercise:
+    """One exercise from its solution notebook (any path: tests use copies)."""
     import nbformat
 
-    outputs = {exercise_path(s): render(student_version(nbformat.read(s, as_version=4)))
-               for s in solution_notebooks()}
-    outputs[rubrics_path()] = rubrics_markdown()
-    changed = []
-    for target, text in outputs.items():
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            changed.append(target)
-            if write:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-    return changed
+    nb = nbformat.read(path, as_version=4)
+    exercise = Exercise(path.parent.name, Path(path), nb, questions(nb), frozenset(secret_lines(nb, _lesson_text())))
+    _compile(exercise)
+    return exercise
+
+
+def _lesson_text() -> str:
+    """The lessons' text: a line they show is no secret even when a solution also has it."""
+    from ..data import notebooks_dir
+    from .handout import readable_text
+
+    return "\n".join(readable_text(p) for p in sorted(notebooks_dir().glob("*.ipynb")))
+
+
+def _compile(exercise: Exercise) -> None:
+    """Compile every autograded question's tests (public and full) and read the tables they use, once."""
+    import pandas as pd
+
+    from ..data import table
+
+    names = {n for q in exercise.auto for n in TABLE_CALL.findall(q.tests_source)}
+    exercise.tables = {n: table(n) for n in sorted(names)}
+
+    def frozen_table(name: str):
+        if name not in exercise.tables:
+            raise CourseError(f"the tests of {exercise.name} read the table {name!r}, which was not read before "
+                              "grading began (write table(\"name\") with the name in quotes)")
+        return exercise.tables[name].copy()
+
+    for q in exercise.auto:
+        for hidden in (True, False):
+            source = q.tests_source if hidden else remove_block(q.tests_source, BEGIN_HIDDEN, END_HIDDEN,
+                                                                 lambda block, indent: [])
+            source = "\n".join(line for line in strip_markers(source).splitlines() if not line.startswith("check("))
+            namespace: dict[str, Any] = {"pd": pd, "table": frozen_table, "math": math}
+            exec(compile(source, f"<tests {exercise.name} {q.grade_id}>", "exec"), namespace)  # our solutions/
+            exercise.compiled[(q.grade_id, hidden)] = next(v for k, v in namespace.items()
+                                                            if k.startswith("tests_") and callable(v))

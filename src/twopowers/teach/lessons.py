@@ -26,7 +26,7 @@ ACTIVITY = re.compile(r"^(write|decision_room|predict|reveal)\(", re.M)  # the a
 
 def lesson_notebooks() -> list[Path]:
     """The lessons: notebooks 01 onwards (00 Start here is not a lesson)."""
-    from .data import notebooks_dir
+    from ..data import notebooks_dir
 
     return [p for p in sorted(notebooks_dir().glob("[0-9][0-9]_*.ipynb")) if not p.name.startswith("00_")]
 
@@ -49,7 +49,7 @@ def prose(path: Path) -> str:
 
 def prose_of(text: str) -> str:
     """``prose`` of a markdown text."""
-    from .citations import without_references
+    from ..citations import without_references
 
     items, current = [], []
     for line in without_references(text).splitlines() + [""]:
@@ -109,7 +109,7 @@ def plan(path: Path) -> list[dict]:
     objectives, the hidden setup cell)."""
     import nbformat
 
-    from .charts import is_chart
+    from ..charts import is_chart
 
     questions = quiz_file(path)["questions"]
     parts: list[dict] = []
@@ -156,6 +156,6 @@ def estimate(path: Path) -> dict:
 def quiz_file(path: Path) -> dict:
     import yaml
 
-    from .data import quiz_path
+    from ..data import quiz_path
 
     return yaml.safe_load(quiz_path(path.stem).read_text(encoding="utf-8"))
