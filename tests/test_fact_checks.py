@@ -91,3 +91,26 @@ def test_embassy_staff_who_stayed_after_2011_are_not_counted_as_troops_who_came_
     if "q13-not-quite-zero" in quiz:
         block = quiz[quiz.index("id: q13-not-quite-zero"):]
         assert "stayed at the embassy" in block and "are not the 5,200 troops" in block
+
+
+def test_the_vote_count_keeps_members_present_apart_from_votes_for():
+    """Claim c01: two reports from outside Bloomberg give 170-0, so the verdict is "supported"; the higher numbers
+    count members present or come later from a backer of the vote, and the lessons say so, not "170 to 180 votes"."""
+    c01 = table("article_claims").set_index("claim_id").loc["c01"]
+    assert c01["verdict"] == "supported"
+    assert "members present" in c01["note"] and "votes for" in c01["note"]
+    texts = everything_a_learner_reads()
+    for name in ("notebooks/07_reading_critically.ipynb", "notebooks/going-further/07g_log_headlines_voices.ipynb",
+                 "notebooks/going-further/01g_fact_attribution_speculation.ipynb", "data/quizzes/07_reading_critically.yml"):
+        assert not re.search(r"170 to about 180 votes|votes \(170 or up to about 180\)", texts[name]), name
+    supported = (table("article_claims")["verdict"] == "supported").sum()
+    assert f"Of the article's 37 checked claims, {supported} are supported" in texts["data/quizzes/07_reading_critically.yml"]
+
+
+def test_no_claim_is_checked_against_bloomberg_itself():
+    """A Bloomberg explainer or another Bloomberg story is not an independent check of a Bloomberg article."""
+    sources = table("sources").set_index("source_id")
+    for _, claim in table("article_claims").iterrows():
+        checks = [s for s in claim["source_ids"] if s != "article"]
+        from_bloomberg = [s for s in checks if "bloomberg" in f"{sources.loc[s, 'publisher']} {sources.loc[s, 'url']}".lower()]
+        assert not from_bloomberg, (claim["claim_id"], from_bloomberg)
