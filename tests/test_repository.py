@@ -137,6 +137,19 @@ def test_importing_the_package_has_no_side_effects(tmp_path):
     assert out.stdout.strip() == "False" and out.stderr == ""
 
 
+def test_no_markdown_cell_has_a_bare_dollar_sign():
+    """JupyterLab (and the site) read text between two $ signs as mathematics: "$0.7 to $0.9 trillion" would
+    show in italics with its source links broken. A money sign is written \\$ in markdown."""
+    from twopowers.data import course_notebooks
+    from twopowers.teach.exercise import solution_notebooks
+
+    bare = [(path.name, cell.source[max(0, m.start() - 30):m.start() + 30])
+            for path in [*course_notebooks(), *ROOT.glob("notebooks/*.ipynb"), *solution_notebooks()]
+            for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"
+            for m in re.finditer(r"(?<!\\)\$", cell.source)]
+    assert not bare, bare
+
+
 def test_notebooks_and_exercises_use_only_the_packages_public_api():
     """Lessons, Going further, the toolbox and the exercises import from the package top, and every name they
     import is in ``__all__``: the one API the hand-out ships."""
