@@ -9,8 +9,9 @@ from twopowers.data import CourseError, describe_table, package, table, table_na
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT.parent / "shared" / "seed" / "000_56b6d714b9aac142.txt"
 SKIPPED_LINES = {"Islamic State", "Firepower and Clout", "Economic Embargo", "unnamed (1)a", "Source link"}
-# the list of sources itself, the course's own summaries, and the article's own words (checked against it below)
-NOT_FACTUAL = {"sources", "article_paragraphs", "quotes"}
+# the list of sources itself, the course's own summaries, the article's own words (checked against it below),
+# and the hosts the course never cites
+NOT_FACTUAL = {"sources", "article_paragraphs", "quotes", "blocked_hosts"}
 FACTUAL = [name for name in table_names() if name not in NOT_FACTUAL]
 needs_article = pytest.mark.skipif(not ARTICLE.exists(), reason=(
     "the article is not part of this repository (it is not ours to redistribute); these checks run where it "
@@ -145,6 +146,18 @@ def test_every_source_is_used_by_some_row():
             used |= set(ids)
     unused = set(table("sources")["source_id"]) - used
     assert not unused, f"sources no row cites: {sorted(unused)}"
+
+
+def test_no_source_is_on_a_mirror_or_copy_site():
+    """Mirror and copy sites (data/blocked_hosts.csv says why each) are never a source: cite the publisher's own
+    page, or an encyclopedia's own dated permalink."""
+    from urllib.parse import urlparse
+
+    hosts = list(table("blocked_hosts")["host"])
+    assert len(hosts) >= 20 and all(table("blocked_hosts")["why"])
+    on_mirrors = [(row.source_id, host) for row in table("sources").itertuples()
+                  for host in hosts if host in urlparse(row.url).netloc.lower()]
+    assert not on_mirrors, on_mirrors
 
 
 def test_glossary_definitions_are_short_and_statements_quote_briefly():

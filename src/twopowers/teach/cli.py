@@ -183,10 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sources":
         return sources(args.check)
     from .exercise import solution_notebooks
-    from ..data import course_notebooks
+    from ..data import course_notebooks, notebooks_dir
     from .notebooks import refresh
 
-    return refresh(args.notebooks or [*course_notebooks(), *solution_notebooks()])
+    pages = [p for p in sorted(notebooks_dir().glob("*.ipynb")) if p not in course_notebooks()]  # toolbox, sources
+    return refresh(args.notebooks or [*course_notebooks(), *pages, *solution_notebooks()])
 
 
 if __name__ == "__main__":

@@ -111,9 +111,12 @@ def data_lines() -> list[str]:
         rows.append([resource["name"], len(frame)])
     sources = table("sources")
     flagged = int((sources["note"].fillna("").str.len() > 0).sum())
+    kinds = sources["kind"].value_counts()
+    by_kind = [[kind, int(kinds.get(kind, 0))] for kind in sources["kind"].cat.categories]
     return ["## Data", "", f"Data package as of {package().get('x-as-of')}: {len(rows)} tables, "
             f"{sum(r[1] for r in rows)} rows, {len(sources)} sources ({flagged} with a note on their "
-            "reliability or origin).", "", *_table(["table", "rows"], rows)]
+            "reliability or origin).", "", *_table(["table", "rows"], rows), "",
+            "Sources by kind (the reliability vocabulary in data/README.md):", "", *_table(["kind", "sources"], by_kind)]
 
 
 def bench_lines() -> list[str]:
