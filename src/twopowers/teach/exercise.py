@@ -203,16 +203,6 @@ def load_exercises(names: list[str] | None = None) -> dict[str, Exercise]:
     return found
 
 
-def load_exercise(path: Path) -> Exercise:
-    """One exercise from its solution notebook (any path: tests use copies)."""
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    exercise = Exercise(path.parent.name, Path(path), nb, questions(nb), frozenset(secret_lines(nb, _lesson_text())))
-    _compile(exercise)
-    return exercise
-
-
 def _lesson_text() -> str:
     """The lessons' text: a line they show is no secret even when a solution also has it."""
     from ..data import notebooks_dir

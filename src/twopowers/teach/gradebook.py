@@ -45,9 +45,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .exercise import WRITE_HERE, Exercise, load_exercises, solutions_dir
+from .exercise import WRITE_HERE, Exercise, GradedQuestion, load_exercises, solutions_dir
 from ..errors import CourseError
-from .grading import CELL_TIMEOUT, GradedQuestion, Row, load_values, run_and_export, score_run
+from .grading import CELL_TIMEOUT, Row, load_values, run_and_export, score_run
 from ..data import data_dir
 from .sandbox import MEMORY_MB, Snapshot, child_environment, detect, wrapper
 
