@@ -345,7 +345,7 @@ ORGANISER = (  # (key, the question a historian asks of a document), after Readi
 
 def headnote_rows(row) -> list[tuple[str, str]]:
     """The headnote of a document as (label, text) pairs, in the order a reader needs them."""
-    pairs = [("Who", row["author"]), ("When and where", f"{row['date']:%d %B %Y}, {row['place']}"),
+    pairs = [("Who", row["author"]), ("When and where", f"{row['date'].day} {row['date']:%B %Y}, {row['place']}"),
              ("For whom", row["audience"]), ("What it was for", row["purpose"]),
              ("Published in", row["published_in"]), ("Language", row["translation_note"]),
              ("What had just happened", row["context"])]
