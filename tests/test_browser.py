@@ -495,3 +495,26 @@ def test_a_lesson_in_jupyterlab_has_no_serious_accessibility_violations(lab, pag
     question.screenshot(path=str(ARTIFACTS / f"02_quiz_{theme.split()[-1].lower()}.png"))
     problems = serious_violations(page, ".jp-OutputArea-output")
     assert not problems, "\n".join(problems)
+
+
+def test_a_learner_fills_a_documents_sourcing_organiser_and_finds_it_again(lab, page, tmp_path):
+    """In Going further 05 a learner reads the Pentagon's statement with its headnote, saves a note in the
+    organiser, and after running the notebook again the note is still there (and in the progress file)."""
+    name = "05g_in_their_own_words.ipynb"
+    page.goto(f"{lab.url}/lab/tree/notebooks/going-further/{name}?token={lab.token}")
+    page.locator(".jp-NotebookPanel").first.wait_for(state="visible")
+    lab.wait(lambda: (lab.api("sessions") or []) and lab.kernels_idle(), 90, "its kernel to start")
+    run_all(page, lab, first_output=".document")
+    sheet = page.locator(".document", has_text="The Pentagon announces the strike").first
+    sheet.scroll_into_view_if_needed()
+    assert "For whom" in sheet.locator(".headnote").inner_text()
+    sheet.locator("textarea").first.fill("The Pentagon, for reporters and for Iran, on the night of the strike.")
+    sheet.get_by_role("button", name="Save my sourcing notes").click()
+    page.wait_for_function("el => el.innerText.includes('Saved (1 of 4 boxes)')",
+                           arg=sheet.locator(".activity-status").element_handle())
+    page.screenshot(path=str(ARTIFACTS / "document_organiser_saved.png"))
+    run_all(page, lab, first_output=".document")
+    again = page.locator(".document", has_text="The Pentagon announces the strike").first
+    assert again.locator("textarea").first.input_value().startswith("The Pentagon, for reporters")
+    saved = json.loads((tmp_path / "progress" / "progress.json").read_text())
+    assert saved["texts"]["05g_in_their_own_words"]["sourcing-d01"]["value"]["author"].startswith("The Pentagon")

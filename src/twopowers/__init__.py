@@ -18,6 +18,7 @@ _API = {  # public name -> the module (named for its job) that defines it
     "quiz": "quizzes",
     "show_progress": "charts", "export_progress": "progress",
     "write": "activities", "predict": "activities", "reveal": "activities", "decision_room": "activities",
+    "document": "activities",
     "check": "checks",
     "table": "data", "table_names": "data", "describe_table": "data", "word_count": "data",
     "days_between": "data",

@@ -7,12 +7,16 @@
     reveal(lesson)                 lesson 09's gate: what happened, next to the learner's predictions, shown
                                    only once a prediction is saved (a nudge, not a lock: the data ships
                                    with the course)
+    document(lesson, doc_id)       a primary document (data/documents.csv): its headnote, the excerpt, its
+                                   sourcing questions and a sourcing organiser (saved under 'texts', key
+                                   'sourcing-<doc_id>')
 
 Everything is saved at once in the learner's progress file (see progress.py) and shown again when the
 notebook is re-run. A problem is shown as a message in the widget, never as a traceback.
 
 Stable CSS classes, for styling and the browser tests:
-    activity, activity-status, written, decision-room, prediction, reveal, reveal-prompt, reveal-result
+    activity, activity-status, written, decision-room, prediction, reveal, reveal-prompt, reveal-result,
+    document, headnote, excerpt, organiser
 """
 from __future__ import annotations
 
@@ -328,3 +332,81 @@ def decision_room(lesson: str, store: ProgressStore | None = None):
 
     return _shown("The decision room", lambda: DecisionRoom(lesson, store or default_store(), table("roles"),
                                                               table("role_options")))
+
+
+# ----- a primary document and its sourcing organiser ------------------------------------------------
+ORGANISER = (  # (key, the question a historian asks of a document), after Reading Like a Historian
+    ("author", "Who wrote or said it, and for whom?"),
+    ("purpose", "When, and why? What did the author want this text to do?"),
+    ("claims", "What does it claim, and what does it leave out?"),
+    ("trust", "How far can you trust it, and for what? What would you check, and where?"),
+)
+
+
+def headnote_rows(row) -> list[tuple[str, str]]:
+    """The headnote of a document as (label, text) pairs, in the order a reader needs them."""
+    pairs = [("Who", row["author"]), ("When and where", f"{row['date'].day} {row['date']:%B %Y}, {row['place']}"),
+             ("For whom", row["audience"]), ("What it was for", row["purpose"]),
+             ("Published in", row["published_in"]), ("Language", row["translation_note"]),
+             ("What had just happened", row["context"])]
+    return [(label, str(text)) for label, text in pairs if str(text).strip()]
+
+
+class Document(_Activity):
+    summary = "A primary document with its headnote and a sourcing organiser"
+
+    def __init__(self, lesson: str, doc_id: str, store: ProgressStore, documents):
+        rows = documents[documents["doc_id"] == doc_id]
+        if rows.empty:
+            raise CourseError(f"There is no document {doc_id!r}; the documents are "
+                              f"{', '.join(documents['doc_id'])}.")
+        row = rows.iloc[0]
+        self.lesson, self.doc_id, self.store, self.key = lesson, doc_id, store, f"sourcing-{doc_id}"
+        saved = (store.get("texts", lesson, self.key) or {}).get("value")
+        saved = saved if isinstance(saved, dict) else {}
+        numbered = numbers()
+        head = "".join(f"<dt>{html.escape(label)}</dt><dd>{html.escape(text)}</dd>"
+                       for label, text in headnote_rows(row))
+        asks = "".join(f"<li>{html.escape(q)}</li>" for q in row["questions"])
+        card = widgets.HTML(
+            f"<h4>{html.escape(row['doc_id'].upper())}. {html.escape(row['title'])}</h4>"
+            f"<dl class='headnote'>{head}</dl>"
+            f"<blockquote class='excerpt'>{html.escape(row['excerpt'])}</blockquote>"
+            f"<p><i>{html.escape(row['excerpt_note'])}</i> {html_reference(row['source_ids'], numbered)}</p>"
+            f"<b>Questions to ask of this document:</b><ol>{asks}</ol>")
+        card.add_class("document-card")
+        self.fields: dict[str, widgets.Textarea] = {}
+        parts = []
+        for key, question in ORGANISER:
+            box = widgets.Textarea(value=str(saved.get(key, "")), rows=2, layout=widgets.Layout(width="95%"),
+                                   placeholder="Your notes")
+            self.fields[key] = box
+            parts += [widgets.HTML(f"<b>{html.escape(question)}</b>"), box]
+        self.save_button = widgets.Button(description="Save my sourcing notes", button_style="primary", icon="save",
+                                          layout=widgets.Layout(width="max-content"))
+        filled = sum(1 for key, _ in ORGANISER if str(saved.get(key, "")).strip())
+        self.status = widgets.HTML(_status(f"Your saved notes are shown ({filled} of {len(ORGANISER)} boxes). "
+                                           "You can change them and save again.") if saved else "")
+        self.save_button.on_click(_guard(self.status, self.save))
+        organiser = widgets.VBox([widgets.HTML("<b>Your sourcing organiser</b>"), *parts, self.save_button,
+                                  self.status])
+        organiser.add_class("organiser")
+        self.box = widgets.VBox([card, organiser])
+        self.box.add_class("activity")
+        self.box.add_class("document")
+
+    def save(self) -> None:
+        notes = {key: box.value.strip() for key, box in self.fields.items()}
+        filled = sum(1 for text in notes.values() if text)
+        if not filled:
+            raise CourseError("Write in at least one box first, then press Save.")
+        self.store.save("texts", self.lesson, self.key, notes)
+        more = "" if filled == len(notes) else " Come back to fill in the others: what you wrote is kept."
+        self.status.value = _status(f"Saved ({filled} of {len(notes)} boxes).{more}")
+
+
+def document(lesson: str, doc_id: str, store: ProgressStore | None = None):
+    """A primary document of data/documents.csv with its headnote, and an organiser for your sourcing notes."""
+    from .data import table
+
+    return _shown("The document", lambda: Document(lesson, doc_id, store or default_store(), table("documents")))

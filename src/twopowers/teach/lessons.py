@@ -21,7 +21,7 @@ TIME_MODEL = {
     "discuss": 5.0,             # a Discuss prompt: think, talk in pairs, a few pairs share
     "activity": 5.0,            # a saved activity: a written answer, the decision room, predictions
 }
-ACTIVITY = re.compile(r"^(write|decision_room|predict|reveal)\(", re.M)  # the activities a lesson calls
+ACTIVITY = re.compile(r"^(write|decision_room|predict|reveal|document)\(", re.M)  # the activities a lesson calls
 
 
 def lesson_notebooks() -> list[Path]:
