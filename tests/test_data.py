@@ -160,6 +160,30 @@ def test_no_source_is_on_a_mirror_or_copy_site():
     assert not on_mirrors, on_mirrors
 
 
+def _resting_on(ids, *kinds) -> bool:
+    """True when every source a row or question cites (other than the article itself) is of the given kinds."""
+    kind = dict(zip(table("sources")["source_id"], table("sources")["kind"]))
+    others = [i for i in ids if i != "article"]
+    return bool(others) and all(kind[i] in kinds for i in others)
+
+
+@pytest.mark.parametrize("name", FACTUAL)
+def test_no_fact_row_rests_on_weak_sources_alone(name):
+    """A blog, an opinion page or an aggregator may back up a fact, never carry it alone (data/README.md)."""
+    weak_only = [row.iloc[0] for _, row in table(name).iterrows() if _resting_on(row["source_ids"], "weak")]
+    assert not weak_only, f"{name}: rows whose only sources are weak: {weak_only}"
+
+
+def test_no_quiz_question_rests_on_an_encyclopedia_or_weak_source_alone():
+    """An encyclopedia may give context but is never the only source of a fact a quiz rests on."""
+    from twopowers.data import lessons_with_quizzes, quiz_path
+    from twopowers.questions import load_quiz_file
+
+    thin = [(lesson, q.id) for lesson in lessons_with_quizzes() for q in load_quiz_file(quiz_path(lesson)).questions
+            if _resting_on(q.sources, "weak", "encyclopedia")]
+    assert not thin, f"questions whose only sources are encyclopedias or weak sites: {thin}"
+
+
 def test_glossary_definitions_are_short_and_statements_quote_briefly():
     assert all(words(d) <= 40 for d in table("glossary")["definition"])
     statements = table("statements")
@@ -184,7 +208,8 @@ def test_sources_that_disagree_are_kept_side_by_side():
 
 OWN_WORDS = {"actors": ["role_jan2020", "stance_reason"], "article_claims": ["claim", "note"], "statements": ["context"],
              "glossary": ["definition"], "timeline": ["event"], "parliament_2018": ["main_constituency", "note"],
-             "us_troops": ["as_of", "note"], "us_military_deaths": ["note"], "war_costs": ["what_is_counted", "note"]}
+             "us_troops": ["as_of", "note"], "us_military_deaths": ["note"], "war_costs": ["what_is_counted", "note"],
+             "iraqi_civilian_deaths": ["what_is_counted", "note"], "opinion_surveys": ["cannot_tell", "note"]}
 
 
 @pytest.mark.parametrize("name", sorted(OWN_WORDS))

@@ -114,3 +114,14 @@ def test_no_claim_is_checked_against_bloomberg_itself():
         checks = [s for s in claim["source_ids"] if s != "article"]
         from_bloomberg = [s for s in checks if "bloomberg" in f"{sources.loc[s, 'publisher']} {sources.loc[s, 'url']}".lower()]
         assert not from_bloomberg, (claim["claim_id"], from_bloomberg)
+
+
+def test_the_reply_to_the_protesters_answers_their_reason_not_their_motives():
+    """Lesson 05 teaches that a motive attack ("foreign agents are behind it") is not a fair reply, so the table's
+    strongest reply to the protesters (a12) must answer their reason in its makers' own words, with its source."""
+    a12 = table("arguments").set_index("argument_id").loc["a12"]
+    motive = re.compile(r"intelligence services|stirring|backed by (the )?money|agents|paid", re.I)
+    assert not motive.search(a12["counter_argument"]), a12["counter_argument"]
+    assert a12["counter_source"] in a12["source_ids"] and a12["counter_evidence"]
+    for name in ("notebooks/05_the_arguments.ipynb", "data/quizzes/05_the_arguments.yml"):
+        assert not re.search(r"stirring the (unrest|turmoil)", everything_a_learner_reads()[name]), name
