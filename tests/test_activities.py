@@ -38,6 +38,13 @@ def options():
          "what_it_means": "Take to the streets."}])
 
 
+@pytest.fixture
+def decisions():
+    return pd.DataFrame([
+        {"decision_id": "rd-1", "decision": "Order the foreign troops out now"},
+        {"decision_id": "rd-2", "decision": "Negotiate a timed exit"}])
+
+
 def all_states(widget):
     """The synced state of a widget and of everything inside it: what the browser would receive."""
     states = [widget.get_state()]
@@ -65,16 +72,19 @@ def test_a_written_answer_is_saved_and_shown_again(store):
 
 
 # ----- the decision room -------------------------------------------------------------------------------
-def test_the_decision_room_shows_the_role_and_saves_a_justified_choice(store, roles, options):
-    room = DecisionRoom(LESSON, store, roles, options)
+def test_the_decision_room_saves_group_role_position_and_the_groups_decision(store, roles, options, decisions):
+    room = DecisionRoom(LESSON, store, roles, options, decisions)
     room.save_button.click()
-    assert "Choose a role first" in text_of(room.status)
+    assert "Choose your group first" in text_of(room.status)
+    room.group.value = "B"
+    room.save_button.click()
+    assert "Choose your role first" in text_of(room.status)
     room.role.value = "pm"
     assert "You resigned in November." in room.briefing.value and "Avoid sanctions" in room.briefing.value
     assert list(room.option.options) == ["Ask for a withdrawal team", "Wait for a new government"]
     assert "Act now." in room.briefing.value and "Take to the streets." not in room.briefing.value
     room.save_button.click()
-    assert "Choose one of your role&#x27;s options" in text_of(room.status)
+    assert "Choose your role&#x27;s position" in text_of(room.status)
     room.option.value = "Wait for a new government"
     room.justification.value = "Too short."
     room.save_button.click()
@@ -82,12 +92,26 @@ def test_the_decision_room_shows_the_role_and_saves_a_justified_choice(store, ro
     assert store.get("choices", LESSON, "decision") is None
     room.justification.value = "A caretaker should not bind the next government; sanctions would hurt everyone."
     room.save_button.click()
-    assert "Decision saved" in text_of(room.status)
+    assert "Saved for group B" in text_of(room.status) and "comes in round 4" in text_of(room.status)
     saved = store.get("choices", LESSON, "decision")["value"]
-    assert saved["role"] == "pm" and saved["option"] == "pm-2"
-    restored = DecisionRoom(LESSON, store, roles, options)
-    assert restored.role.value == "pm" and restored.option.value == "Wait for a new government"
+    assert saved == {"version": 2, "group": "B", "role": "pm", "option": "pm-2", "justification":
+                     "A caretaker should not bind the next government; sanctions would hurt everyone.",
+                     "group_decision": None}
+    room.group_decision.value = "rd-2"
+    room.save_button.click()
+    assert "Negotiate a timed exit" in text_of(room.status)
+    assert store.get("choices", LESSON, "decision")["value"]["group_decision"] == "rd-2"
+    restored = DecisionRoom(LESSON, store, roles, options, decisions)
+    assert (restored.group.value, restored.role.value, restored.option.value, restored.group_decision.value) == \
+        ("B", "pm", "Wait for a new government", "rd-2")
     assert restored.justification.value.startswith("A caretaker")
+
+
+def test_a_decision_saved_before_groups_existed_is_shown_again(store, roles, options, decisions):
+    store.save("choices", LESSON, "decision", {"role": "pm", "option": "pm-1", "justification": "Because."})
+    room = DecisionRoom(LESSON, store, roles, options, decisions)
+    assert room.group.value is None and room.role.value == "pm" and room.option.value == "Ask for a withdrawal team"
+    assert room.group_decision.value is None
 
 
 # ----- predictions and the reveal gate -----------------------------------------------------------------
@@ -145,9 +169,10 @@ def test_a_broken_data_folder_gives_a_message_not_a_traceback(monkeypatch, tmp_p
 
 
 # ----- the class tally ----------------------------------------------------------------------------------
-def exported(tmp_path, name, role, option, choice, predicted_in=LESSON):
+def exported(tmp_path, name, role, option, choice, predicted_in=LESSON, group="A", decided="rd-1"):
     store = ProgressStore(tmp_path / f"home-{name}")
-    store.save("choices", LESSON, "decision", {"role": role, "option": option, "justification": "Because."})
+    store.save("choices", LESSON, "decision", {"version": 2, "group": group, "role": role, "option": option,
+                                               "justification": "Because.", "group_decision": decided})
     for prediction_id in ("troops-2021", "troops-2025"):
         store.save("predictions", predicted_in, prediction_id, {"choice": choice, "confidence": 70})
     return store.export(tmp_path / "class", name)
@@ -174,6 +199,37 @@ def test_the_class_tally_reads_every_good_file_and_reports_a_corrupt_one(tmp_pat
     for name in ("my-progress-broken.json", "notes.json", "binary.json"):
         assert name in skipped
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before, "the tally changes no file"
+
+
+def test_the_tally_shows_each_groups_decision_how_roles_voted_and_flags_a_split_group(tmp_path):
+    exported(tmp_path, "Ana", "pm", "pm-1", "x", group="A", decided="rd-2")
+    exported(tmp_path, "Ben", "protester", "pr-1", "x", group="A", decided="rd-2")
+    exported(tmp_path, "Cy", "pm", "pm-2", "x", group="B", decided="rd-1")
+    exported(tmp_path, "Dee", "protester", "pr-1", "x", group="B", decided="rd-3")
+    exported(tmp_path, "Eli", "pm", "pm-1", "x", group="C", decided=None)
+    tally = class_tally(tmp_path / "class")
+    groups = tally.groups.set_index("group")
+    assert groups.loc["A", "decision"] == "rd-2" and groups.loc["A", "flag"] == ""
+    assert groups.loc["B", "decision"] == "disagree" and "recorded different decisions" in groups.loc["B", "flag"]
+    assert "no decision yet" in groups.loc["C", "flag"]
+    assert tally.role_votes.loc["pm"].to_dict() == {"rd-1": 1, "rd-2": 1, "rd-3": 0}
+    assert tally.role_votes.loc["protester"].to_dict() == {"rd-1": 0, "rd-2": 1, "rd-3": 1}
+
+
+def test_an_export_from_before_groups_still_tallies(tmp_path):
+    """A version-1 export (role, position and reasons, no group) counts beside version-2 exports."""
+    exported(tmp_path, "Ana", "pm", "pm-1", "x", group="A", decided="rd-2")
+    old = {"format": "between-two-powers-progress", "version": 1, "exported": "2026-01-01T10:00:00+00:00",
+           "learner": {"id": "old1", "name": "Old"}, "answers": {}, "texts": {}, "predictions": {},
+           "choices": {LESSON: {"decision": {"value": {"role": "protester", "option": "pr-1",
+                                                       "justification": "Neither power."},
+                                             "time": "2026-01-01T09:00:00+00:00"}}}}
+    (tmp_path / "class" / "my-progress-old.json").write_text(json.dumps(old), encoding="utf-8")
+    tally = class_tally(tmp_path / "class")
+    assert not tally.problems and tally.files_read == 2
+    row = tally.decisions.set_index("learner").loc["Old"]
+    assert (row["group"], row["version"], row["option"]) == ("(no group)", 1, "pr-1")
+    assert json.loads((tmp_path / "class" / "my-progress-ana.json").read_text())["version"] == 2
 
 
 def test_a_learner_who_exported_twice_counts_once(tmp_path):

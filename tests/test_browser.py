@@ -518,3 +518,56 @@ def test_a_learner_fills_a_documents_sourcing_organiser_and_finds_it_again(lab, 
     assert again.locator("textarea").first.input_value().startswith("The Pentagon, for reporters")
     saved = json.loads((tmp_path / "progress" / "progress.json").read_text())
     assert saved["texts"]["05g_in_their_own_words"]["sourcing-d01"]["value"]["author"].startswith("The Pentagon")
+
+
+def test_the_decision_room_saves_group_role_position_and_decision_and_the_tally_flags_a_split(lab, page, tmp_path):
+    """Lesson 08 in JupyterLab: a learner picks group B and a role, saves the position in round 1, records the
+    group's decision in round 4; the saved record (format version 2) goes into the class tally beside a
+    classmate of group B who recorded another decision, and the tally flags group B."""
+    from twopowers.progress import ProgressStore
+    from twopowers.teach.tally import class_tally
+
+    name = "08_the_decision_room.ipynb"
+    page.goto(f"{lab.url}/lab/tree/notebooks/{name}?token={lab.token}")
+    page.locator(".jp-NotebookPanel").first.wait_for(state="visible")
+    lab.wait(lambda: (lab.api("sessions") or []) and lab.kernels_idle(), 90, "its kernel to start")
+    run_all(page, lab, first_output=".decision-room")
+    room = page.locator(".decision-room").first
+    room.scroll_into_view_if_needed()
+    status = room.locator(".activity-status").first
+    room.get_by_role("button", name="Save").click()
+    page.wait_for_function("el => el.innerText.includes('Choose your group first')",
+                           arg=room.locator(".widget-html").last.element_handle())
+    selects = room.locator("select")
+    selects.nth(0).select_option(label="Group B")
+    selects.nth(1).select_option(label="Caretaker prime minister")
+    room.locator("h4", has_text="Caretaker prime minister").wait_for(state="visible")  # the kernel showed the role
+    room.get_by_label("Ask Washington to work with Iraq on a gradual exit plan", exact=True).check()
+    room.locator("textarea").fill("A timetable keeps the vote alive without a sudden gap in the fight against "
+                                  "Islamic State or a rush into sanctions.")
+    room.locator("textarea").press("Tab")
+    time.sleep(1)  # let the widgets' values reach the kernel before the button does
+    room.get_by_role("button", name="Save").click()
+    status = room.locator(".activity-status").first
+    page.wait_for_function("el => el.innerText.includes('Saved for group B')", arg=status.element_handle())
+    assert "comes in round 4" in status.inner_text()
+    room.get_by_label("Negotiate a timed withdrawal with the United States", exact=True).check()
+    time.sleep(1)
+    room.get_by_role("button", name="Save").click()
+    page.wait_for_function("el => el.innerText.includes('Negotiate a timed withdrawal')", arg=status.element_handle())
+    page.screenshot(path=str(ARTIFACTS / "08_decision_room_saved.png"))
+
+    saved = json.loads((tmp_path / "progress" / "progress.json").read_text())
+    decision = saved["choices"]["08_the_decision_room"]["decision"]["value"]
+    assert decision == {"version": 2, "group": "B", "role": "prime-minister", "option": "pm-2",
+                        "justification": decision["justification"], "group_decision": "room-2"}
+    ProgressStore(tmp_path / "progress").export(tmp_path / "class", "Ana")
+    classmate = ProgressStore(tmp_path / "classmate")
+    classmate.save("choices", "08_the_decision_room", "decision",
+                   {"version": 2, "group": "B", "role": "kdp-mp", "option": "kdp-1", "justification": "Because.",
+                    "group_decision": "room-3"})
+    classmate.export(tmp_path / "class", "Bo")
+    tally = class_tally(tmp_path / "class")
+    group_b = tally.groups.set_index("group").loc["B"]
+    assert group_b["members"] == 2 and "recorded different decisions" in group_b["flag"]
+    assert tally.role_votes.loc["prime-minister", "room-2"] == 1

@@ -9,7 +9,7 @@ import pytest
 from twopowers.teach.exercise import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, exercise_path,
                                       load_exercises, questions, secret_lines, solution_notebooks)
 from twopowers.teach.release import generate, student_version
-from twopowers.checks import ERROR, FAILED, NOT_ANSWERED, PASSED, check, run_tests
+from twopowers.checks import CHECKED, ERROR, FAILED, NOT_ANSWERED, PASSED, check, run_tests
 from twopowers.teach.grading import grade_notebook
 
 SOLUTIONS = solution_notebooks()
@@ -21,7 +21,9 @@ def test_there_is_an_exercise_for_each_lesson():
     from twopowers.data import lesson_paths
 
     lessons = {p.stem for p in lesson_paths() if not p.stem.startswith("00_")}
-    assert len(lessons) == 9 and {p.parent.name.removeprefix("ex") for p in SOLUTIONS} == lessons
+    exercises = {p.parent.name.removeprefix("ex") for p in SOLUTIONS if p.parent.name.startswith("ex")}
+    assert len(lessons) == 9 and exercises == lessons
+    assert [p.parent.name for p in SOLUTIONS if not p.parent.name.startswith("ex")] == ["summative_policy_memo"]
 
 
 def test_exercises_are_generated_from_solutions_and_have_not_drifted():
@@ -63,7 +65,7 @@ def test_each_question_has_points_an_id_and_nbgrader_metadata(solution):
         seen.add(meta["grade_id"])
         if meta.get("grade"):
             assert meta.get("points", 0) > 0
-    assert any(q.kind == "auto" for q in graded)
+    assert any(q.kind == "auto" for q in graded) or solution.parent.name.startswith("summative_")
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=ids)
@@ -71,7 +73,7 @@ def test_the_solution_passes_every_autograded_test(solution, tmp_path):
     rows = grade_notebook(solution, EXERCISES[solution.parent.name], "teacher", tmp_path / "work")
     failed = [(r.question, r.message) for r in rows if r.status != PASSED]
     assert not failed
-    assert sum(r.points for r in rows) == sum(r.max_points for r in rows) > 0
+    assert sum(r.points for r in rows) == sum(r.max_points for r in rows) == EXERCISES[solution.parent.name].points("auto")
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=ids)
@@ -85,9 +87,11 @@ def test_the_blank_exercise_runs_without_error_and_fails_every_autograded_test(s
     errors = [o for c in ran.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, f"a learner would see a traceback: {errors[:1]}"
     shown = json.dumps([o for c in ran.cells if c.cell_type == "code" for o in c.outputs])
-    assert "not answered yet" in shown, "each check says the question is not answered yet"
+    if EXERCISES[solution.parent.name].auto:
+        assert "not answered yet" in shown, "each check says the question is not answered yet"
     rows = grade_notebook(blank, EXERCISES[solution.parent.name], "blank", tmp_path / "work")
-    assert rows and all(r.status == NOT_ANSWERED and r.points == 0 for r in rows)
+    assert len(rows) == len(EXERCISES[solution.parent.name].auto)
+    assert all(r.status == NOT_ANSWERED and r.points == 0 for r in rows)
 
 
 def test_the_learners_copy_keeps_one_stub_per_answer_variable():
@@ -109,12 +113,25 @@ def seat_checks(seats):
     ("329", FAILED, "Give a number, not text."),
     (328, FAILED, "Look at row p13."),
     ([329], FAILED, "Look at row p13."),
-    (329, PASSED, "passes the checks"),
+    (329, PASSED, "right"),
 ])
 def test_check_gives_a_verdict_for_every_kind_of_answer(value, status, words):
     verdict = run_tests("q1", seat_checks, {"seats": value})
     assert verdict.status == status and words in verdict.message
     assert words in verdict._repr_html_().replace("&quot;", '"')
+
+
+def test_a_check_that_cannot_tell_says_what_it_checked_and_never_that_the_answer_is_right():
+    def form_checks(seats):
+        """a whole number from 300 to 400"""
+        assert isinstance(seats, int), "Give a whole number, without quotes."
+        assert 300 <= seats <= 400, "Iraq's parliament has between 300 and 400 seats."
+    verdict = run_tests("q1", form_checks, {"seats": 328})
+    assert verdict.status == CHECKED and verdict.passed
+    assert verdict.message.startswith("your answer is a whole number from 300 to 400.")
+    assert "cannot tell whether it is right" in verdict.message
+    assert not any(word in verdict.message.lower() for word in ("passes", "correct", "well done"))
+    assert "✓" not in verdict._repr_html_()
 
 
 def test_a_test_that_breaks_on_a_strange_value_is_an_error_verdict_not_a_traceback():
@@ -164,9 +181,9 @@ def test_rubrics_handout_report_and_grading_all_read_the_one_exercise_model(tmp_
     question.points = 97
     first.secret_lines = frozenset({"a line only this model knows"})
     monkeypatch.setattr(model, "load_exercises", lambda names=None: built)
-    assert f"| {question.grade_id} | autograded | 97 |" in release.rubrics_markdown(built)
+    assert f"| {question.grade_id} | {question.skill or 'auto'} | 97 |" in release.rubrics_markdown(built)
     assert handout.all_secret_lines()["a line only this model knows"] == first.name
-    assert any(line.startswith(f"| {first.name} |") and f"| {first.points('auto'):g} |" in line
+    assert any(line.startswith(f"| {first.name} |") and f"| {first.points():g} |" in line
                for line in report.exercise_lines())
     rows = score_run(first, tmp_path, {"state": "kernel died"}, "someone")
     assert next(r for r in rows if r.question == question.grade_id).max_points == 97

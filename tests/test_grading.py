@@ -33,12 +33,13 @@ def answer_cell(nb, grade_id):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-def with_answers(q1="0", q2="0", q3="None"):
+def with_answers(q1="0", q2="0", q3="None", q4="0"):
     """The blank exercise with (wrong) answers filled in."""
     nb = blank()
-    answer_cell(nb, "q1-answer").source = f"list_seats = {q1}"
-    answer_cell(nb, "q2-answer").source = f"quorum = {q2}"
-    answer_cell(nb, "q3-answer").source = f"present = {q3}"
+    answer_cell(nb, "q1-answer").source = f"quorum = {q1}"
+    answer_cell(nb, "q2-answer").source = f"lowest = {q2}"
+    answer_cell(nb, "q3-answer").source = f"met_every_count = {q3}"
+    answer_cell(nb, "q4-answer").source = f"margin = {q4}"
     return nb
 
 
@@ -66,8 +67,12 @@ def rows_by_student(out: Path) -> dict[str, list[dict]]:
     return grouped
 
 
+WRITTEN_Q = next(q.grade_id for q in load_exercises([EXERCISE])[EXERCISE].written)  # the written question
+AUTO_QS = sorted(q.grade_id for q in load_exercises([EXERCISE])[EXERCISE].auto)
+
+
 def auto_points(rows) -> float:
-    return sum(float(r["points"]) for r in rows if r["question"] != "q4")
+    return sum(float(r["points"]) for r in rows if r["question"] != WRITTEN_Q)
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -77,11 +82,11 @@ def read_csv(path: Path) -> list[dict]:
 
 def saved_result(out: Path, student: str, points=(2, 2, 2), written=WRITE_HERE, exercise=EXERCISE) -> None:
     """A graded submission as grade_class saves it, without running a kernel: points for q1-q3 (of 2 each)
-    and the text of the written answer q4."""
+    and the text of the written answer (WRITTEN_Q, 3 points)."""
     rows = [{"student": student, "exercise": exercise, "question": f"q{n}", "points": float(p), "max_points": 2.0,
              "status": "passed" if p == 2 else "failed", "message": ""} for n, p in enumerate(points, 1)]
     result = {"student": student, "exercise": exercise, "file": f"{exercise}.ipynb", "answers": {},
-              "run": {"state": "ok"}, "written": {"q4": written}, "rows": rows}
+              "run": {"state": "ok"}, "written": {WRITTEN_Q: written}, "rows": rows}
     (out / "results").mkdir(parents=True, exist_ok=True)
     (out / "results" / f"{slug(student)}__{exercise}.json").write_text(json.dumps(result), encoding="utf-8")
 
@@ -158,7 +163,7 @@ def hostile_class(tmp_path_factory):
                                          "int.__eq__ = lambda *a: True"))
     save(folder, "not-json", b"{ this is not json")
     v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
-        {"cell_type": "code", "input": "list_seats = 0", "language": "python", "outputs": [],
+        {"cell_type": "code", "input": "quorum = 0", "language": "python", "outputs": [],
          "metadata": {}}], "metadata": {}}]}
     save(folder, "nbformat-3", json.dumps(v3).encode())
     save(folder, "empty-file", b"")
@@ -170,7 +175,7 @@ def hostile_class(tmp_path_factory):
     save(folder, "reads-solutions", add_code(with_answers(q1="leaked"), "try:\n"
                                              f"    leaked = open({str(solutions_file)!r}).read()\n"
                                              "except OSError as err:\n    leaked = 'blocked: ' + str(err)\n"
-                                             "print(leaked)\nlist_seats = leaked", at=3))
+                                             "print(leaked)\nquorum = leaked", at=3))
     fake = {"student": "zz-fake", "exercise": EXERCISE, "file": "x.ipynb", "answers": {}, "written": {},
             "run": {"state": "ok"}, "rows": [{"student": "zz-fake", "exercise": EXERCISE, "question": "q1",
                                               "points": 2.0, "max_points": 2.0, "status": "passed", "message": ""}]}
@@ -194,15 +199,15 @@ def test_every_submission_gets_rows_and_the_batch_finishes(hostile_class):
     students = {p.name for p in hostile_class["folder"].iterdir()}
     assert set(rows) == students
     for student, theirs in rows.items():
-        assert sorted(r["question"] for r in theirs) == ["q1", "q2", "q3", "q4"], student
-        assert all(r["status"] and r["message"] or r["question"] == "q4" for r in theirs), student
+        assert sorted(r["question"] for r in theirs) == sorted([*AUTO_QS, WRITTEN_Q]), student
+        assert all(r["status"] and r["message"] or r["question"] == WRITTEN_Q for r in theirs), student
 
 
 def test_the_right_answers_get_full_points_and_the_blank_gets_none(hostile_class):
     rows = hostile_class["rows"]
     assert auto_points(rows["right"]) == 6.0
     assert auto_points(rows["blank"]) == 0.0
-    assert {r["status"] for r in rows["blank"] if r["question"] != "q4"} == {"not answered"}
+    assert {r["status"] for r in rows["blank"] if r["question"] != WRITTEN_Q} == {"not answered"}
 
 
 @pytest.mark.parametrize("student, status", [
@@ -211,7 +216,7 @@ def test_the_right_answers_get_full_points_and_the_blank_gets_none(hostile_class
     ("png-file", "unreadable"),
 ])
 def test_a_broken_run_gets_a_clear_status_and_no_points(hostile_class, student, status):
-    theirs = [r for r in hostile_class["rows"][student] if r["question"] != "q4"]
+    theirs = [r for r in hostile_class["rows"][student] if r["question"] != WRITTEN_Q]
     assert {r["status"] for r in theirs} == {status}, theirs
     assert auto_points(theirs) == 0.0
 
@@ -248,7 +253,7 @@ def test_an_nbformat_3_notebook_is_converted_and_graded(hostile_class):
 def test_a_memory_bomb_is_stopped_by_the_limit(hostile_class):
     import sys
 
-    statuses = {r["status"] for r in hostile_class["rows"]["memory-bomb"] if r["question"] != "q4"}
+    statuses = {r["status"] for r in hostile_class["rows"]["memory-bomb"] if r["question"] != WRITTEN_Q}
     if sys.platform.startswith("linux") and shutil.which("prlimit"):
         # the limit makes the allocation itself fail: the kernel lives on, and its (wrong) answers are read
         assert statuses == {"failed"}
@@ -262,8 +267,8 @@ def test_feedback_never_shows_hidden_tests_solutions_or_what_a_submission_printe
     pages = {p.name: p.read_text(encoding="utf-8") for p in (out / "feedback").glob("*.html")}
     assert len(pages) == len(hostile_class["rows"])
     for name, page in pages.items():
-        for secret in ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", 'Add up value_final over the rows',
-                       "The quorum of a 329-seat house", "No. 170 is more than half"):
+        for secret in ("BEGIN HIDDEN TESTS", "BEGIN SOLUTION", "Is the lowest count of members present at least",
+                       "Even if all 159 members who did not vote for it"):
             assert secret not in page, f"{name} shows {secret!r}"
         assert "nbgrader" not in page and solution_text[:200] not in page
     non_ascii = next(p for n, p in pages.items() if n.startswith("Zo"))
@@ -317,8 +322,8 @@ def test_a_submission_cannot_read_the_graders_home_or_a_classmates_work(tmp_path
                          f"for path in [{str(canary)!r}, {str(classmate_file)!r}]:\n"
                          "    try:\n        leaks.append(open(path).read())\n"
                          "    except OSError:\n        leaks.append('blocked')", at=3)
-        answer_cell(snoop, "q1-answer").source = "list_seats = leaks[0]"
-        answer_cell(snoop, "q3-answer").source = "present = leaks[1][-4000:]"
+        answer_cell(snoop, "q1-answer").source = "quorum = leaks[0]"
+        answer_cell(snoop, "q3-answer").source = "met_every_count = leaks[1][-4000:]"
         save(folder, "snoop", snoop)
         grade_class(folder, out, **FAST)
         written = [p for p in out.rglob("*") if p.is_file()]
@@ -363,7 +368,7 @@ def test_without_a_sandbox_a_submission_that_changes_solutions_or_data_changes_n
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Protections OFF" in done.stderr and "network isolation" in done.stderr
     rows = rows_by_student(out)
-    assert {r["status"] for r in rows["a-tamper"] if r["question"] != "q4"} == {"tampered"}
+    assert {r["status"] for r in rows["a-tamper"] if r["question"] != WRITTEN_Q} == {"tampered"}
     assert "not graded" in rows["a-tamper"][0]["message"] and "data/" in rows["a-tamper"][0]["message"]
     assert auto_points(rows["b-right"]) == 6.0, "the student after it is graded against the real data"
     assert auto_points(rows["c-blank"]) == 0.0 and "tampered" not in {r["status"] for r in rows["c-blank"]}
@@ -400,11 +405,11 @@ def test_an_interrupted_run_resumes_without_regrading_or_duplicating(tmp_path):
     ben.unlink()  # as if the run had stopped before ben was graded
     (out / "results" / ".tmp-partial.json").write_text("{half a fi")
     second = grade_class(folder, out, **FAST)
-    assert second["submissions"] == 2 and second["rows"] == 8
+    assert second["submissions"] == 2 and second["rows"] == 2 * (len(AUTO_QS) + 1)
     ana = next(p for p in (out / "results").glob("ana*.json"))
     assert ana.stat().st_mtime_ns == stamps[ana.name], "ana was not graded again"
     rows = rows_by_student(out)
-    assert len(rows["ana"]) == len(rows["ben"]) == 4
+    assert len(rows["ana"]) == len(rows["ben"]) == len(AUTO_QS) + 1
 
 
 def test_when_the_grader_itself_fails_the_gradebook_says_so_and_a_new_run_tries_again(tmp_path, monkeypatch):
@@ -419,12 +424,12 @@ def test_when_the_grader_itself_fails_the_gradebook_says_so_and_a_new_run_tries_
     monkeypatch.setattr(gradebook, "run_and_export", broken)
     grade_class(folder, out, **FAST)
     rows = rows_by_student(out)["ana"]
-    assert {r["status"] for r in rows if r["question"] != "q4"} == {"grader error"}
+    assert {r["status"] for r in rows if r["question"] != WRITTEN_Q} == {"grader error"}
     message = rows[0]["message"]
     assert "grader itself failed" in message and "disk full" in message and "ask your teacher" not in message
     monkeypatch.undo()
     grade_class(folder, out, **FAST)
-    assert {r["status"] for r in rows_by_student(out)["ana"] if r["question"] != "q4"} <= {"passed", "failed"}
+    assert {r["status"] for r in rows_by_student(out)["ana"] if r["question"] != WRITTEN_Q} <= {"passed", "failed"}
 
 
 def test_flat_layout_with_underscores_in_names_and_a_zip(tmp_path):
@@ -447,10 +452,10 @@ def test_flat_layout_with_underscores_in_names_and_a_zip(tmp_path):
 def test_written_answers_merge_back_and_bad_points_are_reported_not_lost(tmp_path):
     folder, out = tmp_path / "subs", tmp_path / "out"
     nb = blank()
-    answer_cell(nb, "q4").source = "No: 170 is more than half of 329."
+    answer_cell(nb, WRITTEN_Q).source = "No: 170 is more than half of 329."
     save(folder, "ana", nb)
     nb = blank()
-    answer_cell(nb, "q4").source = "Yes."
+    answer_cell(nb, WRITTEN_Q).source = "Yes."
     save(folder, "ben", nb)
     grade_class(folder, out, **FAST)
     sheet = out / "written_answers.csv"
@@ -468,13 +473,13 @@ def test_written_answers_merge_back_and_bad_points_are_reported_not_lost(tmp_pat
     summary = merge_written(out)
     assert any("must be a number" in p for p in summary["problems"])
     graded = rows_by_student(out)
-    q4 = {s: next(r for r in graded[s] if r["question"] == "q4") for s in ("ana", "ben")}
+    q4 = {s: next(r for r in graded[s] if r["question"] == WRITTEN_Q) for s in ("ana", "ben")}
     assert q4["ana"]["points"] == "2.0" and q4["ana"]["status"] == "graded by hand"
     assert q4["ben"]["status"] == "awaiting hand grading"
     kept = {r["student"]: r["points"] for r in csv.DictReader(open(sheet, encoding="utf-8"))}
     assert kept == {"ana": "2", "ben": "five"}, "what the instructor typed is kept, even when it is unusable"
     grade_class(folder, out, **FAST)  # grading again keeps the instructor's marks
-    assert next(r for r in rows_by_student(out)["ana"] if r["question"] == "q4")["points"] == "2.0"
+    assert next(r for r in rows_by_student(out)["ana"] if r["question"] == WRITTEN_Q)["points"] == "2.0"
 
 
 # ----- what a teacher reads: results folder, summary, report, written answers, feedback names ----------------
@@ -515,7 +520,7 @@ def test_results_never_go_among_other_files(tmp_path):
 def test_the_summary_gives_each_exercise_its_maximum_and_what_awaits_hand_grading(tmp_path, exercises):
     out = tmp_path / "out"
     saved_result(out, "ana", (2, 2, 2), written="No: 170 is more than half of 329.")
-    saved_result(out, "ben", (2, 0, 0))  # q4 left as the exercise gave it
+    saved_result(out, "ben", (2, 0, 0))  # the written answer left as the exercise gave it
     saved_result(out, "ben", (2, 2), exercise="ex01_reading_the_article")  # only ben handed in exercise 01
     write_outputs(out, exercises)
     summary = {r["student"]: r for r in read_csv(out / "summary.csv")}
@@ -524,13 +529,13 @@ def test_the_summary_gives_each_exercise_its_maximum_and_what_awaits_hand_gradin
                                     "points_awaiting_hand_grading"]
     columns = [f"{EXERCISE}_points", f"{EXERCISE}_max", "ex01_reading_the_article_points",
                "ex01_reading_the_article_max", "total_points", "total_max", "points_awaiting_hand_grading"]
-    assert [summary["ana"][c] for c in columns] == ["6", "8", "0", "4", "6", "12", "2"]
-    assert [summary["ben"][c] for c in columns] == ["2", "8", "4", "4", "6", "12", "0"]
-    type_points(out, {"ana": "1.5"})
+    assert [summary["ana"][c] for c in columns] == ["6", "9", "0", "4", "6", "13", "3"]
+    assert [summary["ben"][c] for c in columns] == ["2", "9", "4", "4", "6", "13", "0"]
+    type_points(out, {"ana": "2"})  # a level of the rubric
     write_outputs(out, exercises)  # as --merge-written does
     summary = {r["student"]: r for r in read_csv(out / "summary.csv")}
     assert [summary["ana"][c] for c in ("total_points", "total_max", "points_awaiting_hand_grading")] == \
-        ["7.5", "12", "0"]
+        ["8", "13", "0"]
 
 
 def test_the_report_counts_whole_students_and_says_which_questions_await_hand_grading(tmp_path, exercises, monkeypatch):
@@ -546,15 +551,17 @@ def test_the_report_counts_whole_students_and_says_which_questions_await_hand_gr
     ticks = [t for t in histogram.get_yticks() if low <= t <= high]
     assert len(ticks) >= 2 and all(t == int(t) for t in ticks), f"students counted in fractions: {ticks}"
     assert [t.get_text() for t in bars.get_yticklabels()] == [f"{EXERCISE} q{n}" for n in (1, 2, 3)]
-    assert f"not drawn, awaiting hand grading: {EXERCISE} q4" in alt and f"{EXERCISE} q3 (33 %)" in alt
+    assert f"not drawn, awaiting hand grading: {EXERCISE} {WRITTEN_Q}" in alt and f"{EXERCISE} q3 (33 %)" in alt
     report = (out / "report.html").read_text(encoding="utf-8")
-    cell = re.search(rf"<tr><td>{EXERCISE} q4</td><td>([^<]*)</td>", report).group(1)
+    cell = re.search(rf"<tr><td>{EXERCISE} {WRITTEN_Q}</td><td>([^<]*)</td>", report).group(1)
     assert cell == "awaiting hand grading (3 of 3)"
-    type_points(out, {"ana": "2", "ben": "2", "cy": "0"})
+    assert "<h2>Points by kind</h2>" in report and "<td>written</td><td>0 of 9</td>" in report
+    type_points(out, {"ana": "3", "ben": "3", "cy": "0"})
     write_outputs(out, exercises)
     report = (out / "report.html").read_text(encoding="utf-8")
-    assert re.search(rf"<tr><td>{EXERCISE} q4</td><td>67 %</td>", report), "graded by hand, it has its share"
-    assert [t.get_text() for t in drawn[-1][0].axes[1].get_yticklabels()][-1] == f"{EXERCISE} q4"
+    assert re.search(rf"<tr><td>{EXERCISE} {WRITTEN_Q}</td><td>67 %</td>", report), "graded by hand, it has its share"
+    assert "<td>written</td><td>6 of 9</td><td>67 %</td>" in report
+    assert [t.get_text() for t in drawn[-1][0].axes[1].get_yticklabels()][-1] == f"{EXERCISE} {WRITTEN_Q}"
 
 
 def test_an_untouched_placeholder_is_no_answer_and_a_written_answer_is_kept(tmp_path, exercises):
@@ -566,12 +573,12 @@ def test_an_untouched_placeholder_is_no_answer_and_a_written_answer_is_kept(tmp_
     sheet = {r["student"]: r["answer"] for r in read_csv(out / "written_answers.csv")}
     assert sheet == {"ana": "(no answer)", "ben": f"{WRITE_HERE} No: 170 is more than half of 329.",
                      "cy": "(no answer)"}
-    q4 = {s: next(r for r in rows if r["question"] == "q4") for s, rows in rows_by_student(out).items()}
+    q4 = {s: next(r for r in rows if r["question"] == WRITTEN_Q) for s, rows in rows_by_student(out).items()}
     assert [(q4[s]["points"], q4[s]["status"]) for s in ("ana", "ben", "cy")] == [
         ("0.0", "not answered"), ("0.0", "awaiting hand grading"), ("0.0", "not answered")]
     type_points(out, {"ana": "1"})  # say the learner wrote the answer in another cell: the teacher's points win
     write_outputs(out, exercises)
-    ana = next(r for r in rows_by_student(out)["ana"] if r["question"] == "q4")
+    ana = next(r for r in rows_by_student(out)["ana"] if r["question"] == WRITTEN_Q)
     assert (ana["points"], ana["status"]) == ("1.0", "graded by hand")
 
 
@@ -638,7 +645,7 @@ def test_an_answer_too_large_or_too_deep_is_named_in_words(tmp_path):
 
 def test_the_self_check_and_the_grader_agree_on_every_solutions_answers_and_on_a_span_left_unconverted(tmp_path):
     """Each solution's answers, read back by the grader, pass the same public checks the learner's self-check ran
-    on the kernel's values; a wrong answer of another type (exercise 02 q4's span of days) gets the same message
+    on the kernel's values; a wrong answer of another type (exercise 02's span of days) gets the same message
     from both."""
     import pandas as pd
 
@@ -657,11 +664,11 @@ def test_the_self_check_and_the_grader_agree_on_every_solutions_answers_and_on_a
             verdict = run_tests(q.grade_id, exercise.tests(q, hidden=False), values)
             assert verdict.passed, (exercise.name, q.grade_id, verdict.message)
     ex02 = next(e for e in exercises.values() if e.name.startswith("ex02"))
-    q4 = next(q for q in ex02.auto if q.grade_id == "q4")
+    q4 = next(q for q in ex02.auto if q.answers == ["days_away"])
     span = {"days_away": pd.Timedelta(days=734)}
-    in_kernel = run_tests("q4", ex02.tests(q4, hidden=False), span)
+    in_kernel = run_tests(q4.grade_id, ex02.tests(q4, hidden=False), span)
     (tmp_path / "span").mkdir()
     read, problems = export_and_read(span, tmp_path / "span")
-    by_grader = run_tests("q4", ex02.tests(q4, hidden=False), read)
+    by_grader = run_tests(q4.grade_id, ex02.tests(q4, hidden=False), read)
     assert not in_kernel.passed and (in_kernel.status, in_kernel.message) == (by_grader.status, by_grader.message)
     assert "span of time" in by_grader.message

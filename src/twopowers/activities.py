@@ -1,8 +1,9 @@
 """Activities that are saved but not marked: written answers, the decision room, predictions and the reveal.
 
     write(lesson, key, prompt)     a text box with a Save button (saved under 'texts')
-    decision_room(lesson)          pick a role (data/roles.csv), read its briefing, choose one of its options
-                                   (data/role_options.csv) and justify it (saved under 'choices')
+    decision_room(lesson)          your group and role (data/roles.csv), the briefing, your role's position
+                                   (data/role_options.csv) with reasons, and the group's decision
+                                   (data/room_decisions.csv); saved under 'choices', format version 2
     predict(lesson)                the questions of data/predictions.csv (saved under 'predictions')
     reveal(lesson)                 lesson 09's gate: what happened, next to the learner's predictions, shown
                                    only once a prediction is saved (a nudge, not a lock: the data ships
@@ -31,6 +32,7 @@ from .progress import ProgressStore, default_store
 
 MIN_JUSTIFICATION_WORDS = 8
 NOT_CHOSEN = "— choose —"
+NOT_DECIDED = "Not decided yet"
 
 
 def _status(message: str, level: str = "info") -> str:
@@ -257,36 +259,53 @@ def reveal(lesson: str, store: ProgressStore | None = None):
 
 
 # ----- the decision room (lesson 08) ---------------------------------------------------------------
-class DecisionRoom(_Activity):
-    summary = "The decision room: pick a role, read its briefing and choose"
+DECISION_VERSION = 2  # 1: role, option, justification; 2: adds group and group_decision
+GROUPS = tuple(f"Group {letter}" for letter in "ABCDEF")
 
-    def __init__(self, lesson: str, store: ProgressStore, roles, options):
+
+class DecisionRoom(_Activity):
+    summary = "The decision room: your group, your role's position, and your group's decision"
+
+    def __init__(self, lesson: str, store: ProgressStore, roles, options, decisions):
         self.lesson, self.store, self.roles, self.options = lesson, store, roles.set_index("role_id"), options
+        self.decisions = decisions.set_index("decision_id")
         saved = (store.get("choices", lesson, "decision") or {}).get("value") or {}
+        wide = {"description_width": "initial"}
+        self.group = widgets.Dropdown(options=[(NOT_CHOSEN, None), *[(g, g[-1]) for g in GROUPS]],
+                                      description="Your group:", style=wide)
         titles = [(title, role_id) for role_id, title in self.roles["title"].items()]
-        self.role = widgets.Dropdown(options=[(NOT_CHOSEN, None), *titles], description="Your role:",
-                                     style={"description_width": "initial"})
+        self.role = widgets.Dropdown(options=[(NOT_CHOSEN, None), *titles], description="Your role:", style=wide)
         self.briefing = widgets.HTML()
         self.option = widgets.RadioButtons(options=[], value=None, layout=widgets.Layout(width="auto"))
         self.justification = widgets.Textarea(rows=4, layout=widgets.Layout(width="95%"),
-                                              placeholder="Why this option? Use your role's interests and "
+                                              placeholder="Why this position? Use your role's interests and "
                                                           "constraints (at least two sentences).")
-        self.save_button = widgets.Button(description="Save my decision", button_style="primary", icon="save",
+        self.group_decision = widgets.RadioButtons(
+            options=[(NOT_DECIDED, None), *[(text, d) for d, text in self.decisions["decision"].items()]],
+            value=None, layout=widgets.Layout(width="auto"))
+        self.save_button = widgets.Button(description="Save", button_style="primary", icon="save",
                                           layout=widgets.Layout(width="max-content"))
         self.status = widgets.HTML()
         self.role.observe(lambda change: self.show_role(change["new"]), names="value")
         self.save_button.on_click(_guard(self.status, self.save))
-        self.box = widgets.VBox([self.role, self.briefing, widgets.HTML("<b>Your options:</b>"), self.option,
-                                 widgets.HTML("<b>Your reasons:</b>"), self.justification, self.save_button,
-                                 self.status])
+        self.box = widgets.VBox([
+            self.group, self.role, self.briefing,
+            widgets.HTML("<b>Rounds 1 and 2. Your role's position:</b>"), self.option,
+            widgets.HTML("<b>Your reasons:</b>"), self.justification,
+            widgets.HTML("<b>Round 4. Your group's decision</b> (what the caretaker prime minister announced "
+                         "after your group's vote):"), self.group_decision,
+            self.save_button, self.status])
         self.box.add_class("activity")
         self.box.add_class("decision-room")
         if saved.get("role") in self.roles.index:
+            self.group.value = saved.get("group") if saved.get("group") in [g[-1] for g in GROUPS] else None
             self.role.value = saved["role"]
             by_label = self._option_ids()
             self.option.value = next((label for label, oid in by_label.items() if oid == saved.get("option")), None)
             self.justification.value = saved.get("justification", "")
-            self.status.value = _status("Your saved decision is shown. You can change it and save again.")
+            if saved.get("group_decision") in self.decisions.index:
+                self.group_decision.value = saved["group_decision"]
+            self.status.value = _status("What you saved is shown. You can change it and save again.")
 
     def _option_ids(self) -> dict[str, str]:
         mine = self.options[self.options["role_id"] == self.role.value]
@@ -312,26 +331,34 @@ class DecisionRoom(_Activity):
         self.status.value = ""
 
     def save(self) -> None:
+        if self.group.value is None:
+            raise CourseError("Choose your group first: your teacher tells you its letter.")
         if self.role.value is None:
-            raise CourseError("Choose a role first.")
+            raise CourseError("Choose your role first.")
         if self.option.value is None:
-            raise CourseError("Choose one of your role's options first.")
+            raise CourseError("Choose your role's position: one of its options.")
         words = len(self.justification.value.split())
         if words < MIN_JUSTIFICATION_WORDS:
             raise CourseError(f"Give your reasons in at least {MIN_JUSTIFICATION_WORDS} words "
-                              f"(you have {words}): which interest does this option serve, and what does it risk?")
+                              f"(you have {words}): which interest does this position serve, and what does it risk?")
         self.store.save("choices", self.lesson, "decision",
-                        {"role": self.role.value, "option": self._option_ids()[self.option.value],
-                         "justification": self.justification.value.strip()})
-        self.status.value = _status(f"Decision saved: {self.option.value}. You can change it and save again.")
+                        {"version": DECISION_VERSION, "group": self.group.value, "role": self.role.value,
+                         "option": self._option_ids()[self.option.value],
+                         "justification": self.justification.value.strip(),
+                         "group_decision": self.group_decision.value})
+        decided = (f" Your group's decision: {self.decisions.loc[self.group_decision.value, 'decision']}."
+                   if self.group_decision.value else " Your group's decision comes in round 4: save again then.")
+        self.status.value = _status(f"Saved for group {self.group.value}. Your position: {self.option.value}."
+                                    f"{decided} You can change it and save again.")
 
 
 def decision_room(lesson: str, store: ProgressStore | None = None):
-    """The role-play of lesson 08: pick a role, read its briefing, choose an option and justify it."""
+    """The role-play of lesson 08: your group and role, your role's position with reasons (rounds 1-2), and
+    the decision your group reached (round 4)."""
     from .data import table
 
     return _shown("The decision room", lambda: DecisionRoom(lesson, store or default_store(), table("roles"),
-                                                              table("role_options")))
+                                                              table("role_options"), table("room_decisions")))
 
 
 # ----- a primary document and its sourcing organiser ------------------------------------------------

@@ -11,7 +11,11 @@ parameters are the answer variables, then calls ``check``::
     check("q1", tests_q1)
 
 ``check`` finds the answer variables in the notebook, runs the tests and shows a verdict: "not answered
-yet", "passes the checks", or what is wrong and a hint. It never shows a traceback. The grader
+yet", what is wrong and a hint, or, when every check holds, what the checks established. A check never
+claims more than it tested: when the teacher's grading checks more (hidden tests), the test function's
+docstring says what the learner's checks do establish ("a whole number from 1 to 227") and the verdict
+says just that; only a test function without a docstring, whose checks decide the answer, says "right".
+It never shows a traceback. The grader
 (grading.py) runs the same test functions, hidden tests included, on the answer values it exported
 from the learner's kernel, outside that kernel.
 
@@ -27,7 +31,7 @@ from typing import Any, Callable
 
 from .errors import message_html
 
-NOT_ANSWERED, PASSED, FAILED, ERROR = "not answered", "passed", "failed", "error"
+NOT_ANSWERED, PASSED, CHECKED, FAILED, ERROR = "not answered", "passed", "checked", "failed", "error"
 
 
 @dataclass
@@ -38,11 +42,12 @@ class Verdict:
 
     @property
     def passed(self) -> bool:
-        return self.status == PASSED
+        """Every test that ran holds (the verdict may still not know whether the answer is right)."""
+        return self.status in (PASSED, CHECKED)
 
     def _repr_html_(self) -> str:
-        level = {PASSED: "info", NOT_ANSWERED: "warning"}.get(self.status, "error")
-        icon = {PASSED: "✓", NOT_ANSWERED: "…", FAILED: "✗", ERROR: "!"}[self.status]
+        level = {PASSED: "info", CHECKED: "info", NOT_ANSWERED: "warning"}.get(self.status, "error")
+        icon = {PASSED: "✓", CHECKED: "?", NOT_ANSWERED: "…", FAILED: "✗", ERROR: "!"}[self.status]
         return message_html(f"{icon} {self.question}: {self.message}", level, css_class=f"check check-{self.status}")
 
     def __repr__(self) -> str:
@@ -54,8 +59,16 @@ def checked_names(tests: Callable) -> list[str]:
     return list(inspect.signature(tests).parameters)
 
 
+def checks_only(tests: Callable) -> str:
+    """What a test function's checks establish, from its docstring ("" when they decide the answer)."""
+    return " ".join((inspect.getdoc(tests) or "").split())
+
+
 def run_tests(question: str, tests: Callable, values: dict[str, Any]) -> Verdict:
-    """Run one question's tests on the given answer values (a missing name or ``...`` means not answered)."""
+    """Run one question's tests on the given answer values (a missing name or ``...`` means not answered).
+
+    When they all hold, the verdict is PASSED ("right") if the function has no docstring, else CHECKED,
+    saying only what the docstring says the checks establish."""
     names = checked_names(tests)
     missing = [n for n in names if n not in values or values[n] is Ellipsis]
     if missing:
@@ -71,7 +84,11 @@ def run_tests(question: str, tests: Callable, values: dict[str, Any]) -> Verdict
         return Verdict(question, ERROR, f"your answer could not be checked ({type(err).__name__}: "
                                         f"{str(err)[:200]}). Check its type: a number, a text in quotes, a list "
                                         "or a table, as the question asks.")
-    return Verdict(question, PASSED, "passes the checks. (Your teacher's grading may check more.)")
+    established = checks_only(tests).rstrip(".")
+    if established:
+        return Verdict(question, CHECKED, f"your answer is {established}. This check cannot tell whether it is "
+                                          "right: your teacher's grading checks the exact answer.")
+    return Verdict(question, PASSED, "right. This check tested your exact answer.")
 
 
 def check(question: str, tests: Callable) -> Verdict:

@@ -25,7 +25,7 @@ from .errors import CourseError, notify
 DIR_ENV = "TWOPOWERS_PROGRESS_DIR"
 EXPORT_ENV = "TWOPOWERS_EXPORT_DIR"
 FORMAT = "between-two-powers-progress"
-VERSION = 1
+VERSION = 2  # 2: the decision room saves group, role, position and the group's decision (1: no group)
 KINDS = ("answers", "texts", "choices", "predictions")
 MAX_ATTEMPTS_KEPT = 50
 LOCK_TIMEOUT = 15.0
@@ -102,7 +102,8 @@ class ProgressStore:
         if name:
             self.set_name(name)
         record = self.load()
-        export = {**record, "exported": now(), "summary": progress_table(self).to_dict(orient="records")}
+        export = {**record, "version": VERSION, "exported": now(),
+                  "summary": progress_table(self).to_dict(orient="records")}
         who = record["learner"].get("name") or record["learner"]["id"]
         safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in who.lower()).strip("-") or "learner"
         target = Path(folder) / f"my-progress-{safe}.json"

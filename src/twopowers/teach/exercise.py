@@ -51,6 +51,37 @@ def exercise_path(solution: Path) -> Path:
 
 
 # ----- what a solution notebook declares -------------------------------------------------------
+SKILLS = ("judgement", "mechanics")  # what an autograded question practises (cell metadata course.kind)
+RUBRIC_HEADING = re.compile(r"^\*\*Rubric(?:: (?P<name>.+?))? \((?P<points>\d+) points?\)\.\*\*\s*$")
+RUBRIC_LEVEL = re.compile(r"^- \*\*(?P<points>\d+):\*\* (?P<text>.+)$")
+RUBRIC_ANCHOR = re.compile(r"^\s+\*Anchor:\*\s*(?P<text>.+)$")
+ANCHOR_PAPER = re.compile(r"^\*\*Anchor paper (?P<name>\w+)\*\*.*\((?P<scores>[^)]*\d[^)]*)\)\s*\.?\s*$")
+
+
+@dataclass
+class Level:
+    """One level of a rubric: its points, what an answer at that level does, and an anchor answer."""
+    points: int
+    description: str
+    anchor: str = ""
+
+
+@dataclass
+class Criterion:
+    """One criterion of a levelled rubric (a written question's rubric has one, an analytic rubric several)."""
+    name: str  # "" for a question's single rubric
+    points: int
+    levels: list[Level] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return slug_of(self.name)
+
+
+def slug_of(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
 @dataclass
 class GradedQuestion:
     """One graded cell: an autograded test cell, or a written answer graded by hand."""
@@ -61,6 +92,15 @@ class GradedQuestion:
     tests_source: str = ""  # the test cell's source, hidden tests included
     prompt: str = ""  # the question text (the markdown cell before a written answer)
     rubric: str = ""  # for written answers: what the instructor looks for (from the solution)
+    skill: str = ""  # "judgement" or "mechanics" (autograded), "written"
+    checks_only: str = ""  # what the learner's checks establish (the test function's docstring)
+    hidden: bool = False  # the teacher's grading checks more than the learner's checks
+    criteria: list[Criterion] = field(default_factory=list)  # the levelled rubric (written answers)
+    anchor_papers: dict[str, dict[str, int]] = field(default_factory=dict)  # paper -> criterion key -> points
+
+    @property
+    def heading_points(self) -> str:
+        return f"{self.points:g} point" + ("" if self.points == 1 else "s")
 
 
 def nbgrader(cell) -> dict:
@@ -78,8 +118,10 @@ def questions(nb) -> list[GradedQuestion]:
             continue
         grade_id, points = meta["grade_id"], float(meta.get("points", 0))
         if cell.cell_type == "markdown":
-            found.append(GradedQuestion(grade_id, points, "written", prompt=previous_markdown,
-                                  rubric=_between(cell.source, BEGIN_SOLUTION, END_SOLUTION)))
+            rubric = _between(cell.source, BEGIN_SOLUTION, END_SOLUTION)
+            criteria, papers = levelled_rubric(previous_markdown + "\n" + rubric)
+            found.append(GradedQuestion(grade_id, points, "written", prompt=previous_markdown, rubric=rubric,
+                                        skill="written", criteria=criteria, anchor_papers=papers))
             continue
         call = CHECK_CALL.search(cell.source)
         if not call or call.group(1) != grade_id:
@@ -89,8 +131,47 @@ def questions(nb) -> list[GradedQuestion]:
         if function is None:
             raise CourseError(f"Test cell {grade_id!r} calls {call.group(2)} but does not define it.")
         found.append(GradedQuestion(grade_id, points, "auto", answers=[a.arg for a in function.args.args],
-                              tests_source=cell.source))
+                                    tests_source=cell.source, skill=cell.get("metadata", {}).get("course", {})
+                                    .get("kind", ""), checks_only=" ".join((ast.get_docstring(function) or "").split()),
+                                    hidden=BEGIN_HIDDEN in cell.source))
     return found
+
+
+def levelled_rubric(text: str) -> tuple[list[Criterion], dict[str, dict[str, int]]]:
+    """The criteria and levels of a rubric written as::
+
+        **Rubric (3 points).**            (or **Rubric: Use of evidence (3 points).** for each criterion)
+
+        - **3:** what an answer at this level does
+          *Anchor:* "an answer at this level"
+        - **2:** ...
+
+    and the anchor papers of an analytic rubric: ``**Anchor paper A** (claim 3, use of evidence 2, ...)``."""
+    criteria, papers, level = [], {}, None
+    for line in text.splitlines():
+        if heading := RUBRIC_HEADING.match(line.strip()):
+            criteria.append(Criterion(heading["name"] or "", int(heading["points"])))
+            level = None
+        elif criteria and (found := RUBRIC_LEVEL.match(line.strip())):
+            level = Level(int(found["points"]), found["text"].strip())
+            criteria[-1].levels.append(level)
+        elif level is not None and (anchor := RUBRIC_ANCHOR.match(line)):
+            level.anchor = anchor["text"].strip()
+        elif level is not None and line[:1].isspace() and line.strip():  # a wrapped line of the level
+            if level.anchor:
+                level.anchor += " " + line.strip()
+            else:
+                level.description += " " + line.strip()
+        elif paper := ANCHOR_PAPER.match(line.strip()):
+            scores = {}
+            for part in paper["scores"].split(","):
+                name, _, value = part.strip().rpartition(" ")
+                if value.isdigit():
+                    scores[slug_of(name)] = int(value)
+            papers[paper["name"]] = scores
+        elif not line.strip().startswith(("- ", "*")) and line.strip():
+            level = None
+    return criteria, papers
 
 
 def _between(source: str, begin: str, end: str) -> str:
@@ -175,7 +256,8 @@ class Exercise:
         return sorted({n for q in self.auto for n in q.answers})
 
     def points(self, kind: str | None = None) -> float:
-        return sum(q.points for q in self.questions if kind in (None, q.kind))
+        """Points of all questions, or of one kind ("auto", "written") or skill ("judgement", "mechanics")."""
+        return sum(q.points for q in self.questions if kind in (None, q.kind, q.skill))
 
     @property
     def minutes(self) -> str:

@@ -21,6 +21,9 @@ Written to the results folder:
                         change or two students would share a file): their answers, points and the public
                         checks' messages; rewritten on every run
   written_answers.csv   the answers graded by hand: fill in `points` (and `comment`), then --merge-written.
+                        `points` is one of the rubric's levels (column `levels`; docs/rubrics.md
+                        describes each level and gives anchor answers). An analytic rubric (the summative
+                        task) has one row per criterion; the question's points are their sum.
                         An answer cell left empty or as the exercise gave it shows "(no answer)" and
                         counts 0 (status "not answered") unless you type points for it
   results/*.json        one file per graded submission, written atomically as it finishes: a run that
@@ -54,7 +57,8 @@ from .sandbox import MEMORY_MB, Snapshot, child_environment, detect, wrapper
 NOTEBOOK_LIMIT = 180  # seconds for a whole notebook
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 MAX_ZIP_BYTES = 1024 * 1024 * 1024
-WRITTEN_FIELDS = ["student", "exercise", "question", "max_points", "points", "comment", "prompt", "answer"]
+WRITTEN_FIELDS = ["student", "exercise", "question", "criterion", "levels", "max_points", "points", "comment", "prompt",
+                  "answer"]
 DEFAULT_OUT = "grading-results"
 IGNORE_EVERYTHING = ("# Grading results hold learners' names and answers: git ignores everything here.\n"
                      "*\n")
@@ -355,7 +359,8 @@ def load_results(out: Path) -> list[dict]:
 
 def read_written(out: Path) -> tuple[dict, dict, list[str]]:
     """The instructor's usable points for written answers, everything they typed (so that nothing is lost
-    when the sheet is written again), and a message for each value that is not usable."""
+    when the sheet is written again), and a message for each value that is not usable. Points must be one
+    of the rubric's levels (column ``levels``), or, in a sheet without that column, from 0 to the maximum."""
     path = out / "written_answers.csv"
     marks, typed, problems = {}, {}, []
     if not path.exists():
@@ -368,40 +373,68 @@ def read_written(out: Path) -> tuple[dict, dict, list[str]]:
                 typed[key] = {"points": text, "comment": comment}
             if not text:
                 continue
+            levels = [float(v) for v in (row.get("levels") or "").replace(",", " ").split() if _number(v)]
             try:
                 points, top = float(text.replace(",", ".")), float(row.get("max_points") or 0)
-                if not 0 <= points <= top:
+                if not 0 <= points <= top or (levels and points not in levels):
                     raise ValueError
             except ValueError:
-                problems.append(f"written_answers.csv line {number}: points {text!r} must be a number from 0 to "
-                                f"{row.get('max_points')}; left ungraded (what you typed is kept).")
+                allowed = (f"one of the rubric's levels ({row.get('levels')}; docs/rubrics.md describes each)"
+                           if levels else f"from 0 to {row.get('max_points')}")
+                problems.append(f"written_answers.csv line {number}: points {text!r} must be a number, {allowed}; "
+                                "left ungraded (what you typed is kept).")
                 continue
             marks[key] = {"points": points, "comment": comment}
     return marks, typed, problems
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def written_rows(q: GradedQuestion) -> list[tuple[str, str, float, str]]:
+    """The rows a written question gets in written_answers.csv: (question key, criterion, points, levels) for
+    each criterion of an analytic rubric, else one row for the question."""
+    def levels(criterion) -> str:
+        return ", ".join(str(level.points) for level in sorted(criterion.levels, key=lambda l: l.points))
+
+    if len(q.criteria) > 1:
+        return [(f"{q.grade_id}/{c.key}", c.name, float(c.points), levels(c)) for c in q.criteria]
+    return [(q.grade_id, "", q.points, levels(q.criteria[0]) if q.criteria else "")]
 
 
 def write_outputs(out: Path, exercises: dict[str, Exercise], skipped: list[str] | None = None) -> dict:
     """Gradebook, summary, feedback, report and the written-answers sheet, from the saved results."""
     results = load_results(out)
     marks, typed, problems = read_written(out)
+    kinds = {(name, q.grade_id): q.skill or q.kind for name, e in exercises.items() for q in e.questions}
     rows = [row for result in results for row in result.get("rows", [])]
     sheet = []
     for result in results:
         exercise = exercises.get(result["exercise"])
         for q in exercise.written if exercise else []:
             key = (result["student"], result["exercise"], q.grade_id)
-            mark = marks.get(key)
             answer = result.get("written", {}).get(q.grade_id, "(not run: see gradebook)")
             blank = unanswered(answer)
+            parts = written_rows(q)
+            got = [marks.get((key[0], key[1], part)) for part, _, _, _ in parts]
+            mark = {"points": sum(m["points"] for m in got),
+                    "comment": " ".join(m["comment"] for m in got if m["comment"])} if all(got) else None
             status = "graded by hand" if mark else NOT_ANSWERED if blank else AWAITING
             message = mark["comment"] if mark else "No answer was written in the answer cell." if blank else ""
             rows.append({"student": key[0], "exercise": key[1], "question": q.grade_id,
                          "points": mark["points"] if mark else 0.0, "max_points": q.points,
                          "status": status, "message": message})
-            sheet.append({"student": key[0], "exercise": key[1], "question": q.grade_id, "max_points": q.points,
-                          "points": typed.get(key, {}).get("points", ""),
-                          "comment": typed.get(key, {}).get("comment", ""), "prompt": q.prompt.strip(),
-                          "answer": NO_ANSWER if blank else answer})
+            for part, criterion, top, levels in parts:
+                mine = typed.get((key[0], key[1], part), {})
+                sheet.append({"student": key[0], "exercise": key[1], "question": part, "criterion": criterion,
+                              "levels": levels, "max_points": top, "points": mine.get("points", ""),
+                              "comment": mine.get("comment", ""), "prompt": q.prompt.strip(),
+                              "answer": NO_ANSWER if blank else answer})
     fields = ["student", "exercise", "question", "points", "max_points", "status", "message"]
     _write_csv(out / "gradebook.csv", fields, sorted(rows, key=lambda r: (r["student"], r["exercise"], r["question"])))
     _write_csv(out / "written_answers.csv", WRITTEN_FIELDS, sheet)
@@ -410,7 +443,7 @@ def write_outputs(out: Path, exercises: dict[str, Exercise], skipped: list[str] 
     _write_csv(out / "summary.csv", ["student", *(f"{e}_{c}" for e in exercises for c in ("points", "max")),
                                      "total_points", "total_max", "points_awaiting_hand_grading"], summary)
     write_feedback(out, results, rows)
-    write_report(out, rows, [float(s["total_points"]) for s in summary], problems + (skipped or []))
+    write_report(out, rows, [float(s["total_points"]) for s in summary], problems + (skipped or []), kinds)
     for problem in problems:
         print(problem, file=sys.stderr)
     return {"students": len(summary), "submissions": len(results), "rows": len(rows), "problems": problems,
@@ -487,7 +520,19 @@ def write_feedback(out: Path, results: list[dict], rows: list[dict]) -> None:
         _write_atomic(folder / names[student], page)
 
 
-def write_report(out: Path, rows: list[dict], totals: list[float], notes: list[str]) -> None:
+def points_by_kind(rows: list[dict], kinds: dict) -> list[tuple[str, float, float, int]]:
+    """The class's points by kind of question: (kind, points earned, points possible, answers awaiting hand
+    grading), for judgement, mechanics and written."""
+    table = []
+    for kind in ("judgement", "mechanics", "written"):
+        mine = [r for r in rows if kinds.get((r["exercise"], r["question"])) == kind]
+        table.append((kind, sum(float(r["points"]) for r in mine), sum(float(r["max_points"]) for r in mine),
+                      sum(r["status"] == AWAITING for r in mine)))
+    return table
+
+
+def write_report(out: Path, rows: list[dict], totals: list[float], notes: list[str],
+                 kinds: dict | None = None) -> None:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -532,11 +577,17 @@ def write_report(out: Path, rows: list[dict], totals: list[float], notes: list[s
     table = "".join(f"<tr><td>{html.escape(q)}</td><td>{cells[q][0]}</td><td>{cells[q][1]}</td></tr>"
                     for q in sorted(cells))
     notes_html = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    by_kind = "".join(
+        f"<tr><td>{kind}</td><td>{got:g} of {top:g}</td><td>{f'{100 * got / top:.0f} %' if top else '—'}</td>"
+        f"<td>{waiting}</td></tr>" for kind, got, top, waiting in points_by_kind(rows, kinds or {}))
     page = ("<!doctype html><html lang='en'><meta charset='utf-8'><title>Class report</title>"
             "<style>body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}td,th{border:1px solid #ccc;"
             "padding:.3em}table{border-collapse:collapse}img{max-width:100%}</style>"
             f"<h1>Class report</h1><p>{len(totals)} students.</p>"
             f"{image}"
+            "<h2>Points by kind</h2><p>Judgement and mechanics are autograded; written answers are graded by hand "
+            "(docs/rubrics.md).</p><table><tr><th>kind</th><th>class points</th><th>share</th>"
+            f"<th>answers awaiting hand grading</th></tr>{by_kind}</table>"
             "<h2>Each question</h2><table><tr><th>question</th><th>full points</th><th>submissions</th></tr>"
             f"{table}</table>" + (f"<h2>Notes</h2><ul>{notes_html}</ul>" if notes else "") + "</html>")
     _write_atomic(out / "report.html", page)

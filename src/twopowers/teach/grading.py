@@ -226,8 +226,8 @@ def score(exercise: Exercise, question: GradedQuestion, values: dict, problems: 
     full = run_tests(question.grade_id, exercise.tests(question), values)
     if full.passed:
         return Verdict(question.grade_id, PASSED, "correct: passes every test.")
-    return Verdict(question.grade_id, full.status, "passes the checks you could run, but not the full grading "
-                                                   "tests: look at the question again.")
+    return Verdict(question.grade_id, full.status, "the checks in the notebook held, but the full grading tests "
+                                                   "did not: look at the question again.")
 
 
 def points_for(verdict: Verdict, question: GradedQuestion) -> float:

@@ -21,6 +21,11 @@ TIME_MODEL = {
     "discuss": 5.0,             # a Discuss prompt: think, talk in pairs, a few pairs share
     "activity": 5.0,            # a saved activity: a written answer, the decision room, predictions
 }
+# A timed round of a simulation (lesson 08): a heading "### Round 2: Opening statements (12 minutes)". The
+# teacher keeps the time, so the model counts the round's own minutes; what learners read, run and save inside
+# the round (up to the next heading or quiz cell) is part of those minutes and is not counted again.
+ROUND = re.compile(r"^### Round (\d+): (.+?) \((\d+) minutes\)\s*$", re.M)
+PERIOD = 50  # minutes in a lesson period; a lesson may state two periods ("about 100 minutes (two periods)")
 ACTIVITY = re.compile(r"^(write|decision_room|predict|reveal|document)\(", re.M)  # the activities a lesson calls
 
 
@@ -93,6 +98,16 @@ def minutes(path: Path) -> int | None:
     return minutes_in(markdown(path))
 
 
+def periods(path: Path) -> int:
+    """How many lesson periods a lesson states: two when its header says "(two periods)", else one."""
+    return 2 if re.search(r"\*\*Time:\*\*[^\n]*\(two periods\)", markdown(path)) else 1
+
+
+def rounds(path: Path) -> list[tuple[int, str, int]]:
+    """The timed rounds of a simulation lesson: (number, name, minutes), in order."""
+    return [(int(n), name, int(m)) for n, name, m in ROUND.findall(markdown(path))]
+
+
 def minutes_in(text: str) -> int | None:
     """The minutes a notebook's header gives ("**Time:** about 45 minutes")."""
     match = MINUTES.search(text)
@@ -100,7 +115,7 @@ def minutes_in(text: str) -> int | None:
 
 
 QUIZ_CELL = re.compile(r'quiz\("([^"]+)"(?:,\s*section="([^"]+)")?\)')
-COUNTS = ("words", "code_cells", "charts", "questions", "discuss", "activities")
+COUNTS = ("words", "code_cells", "charts", "questions", "discuss", "activities", "round_minutes")
 
 
 def plan(path: Path) -> list[dict]:
@@ -113,6 +128,7 @@ def plan(path: Path) -> list[dict]:
 
     questions = quiz_file(path)["questions"]
     parts: list[dict] = []
+    in_round = False
     for cell in nbformat.read(path, as_version=4).cells:
         heading = re.search(r"^## (.+)$", cell.source, re.M) if cell.cell_type == "markdown" else None
         if not parts or heading:
@@ -120,11 +136,21 @@ def plan(path: Path) -> list[dict]:
                           **{k: 0 for k in COUNTS}})
         part = parts[-1]
         if cell.cell_type == "markdown":
-            part["markdown"] += cell.source + "\n\n"
+            timed = ROUND.search(cell.source)
+            if timed:
+                part["round_minutes"] += int(timed.group(3))
+                in_round = True
+            elif re.search(r"^#{2,3} ", cell.source, re.M) or not in_round:
+                in_round = False
+                part["markdown"] += cell.source + "\n\n"
             continue
         if cell.cell_type != "code" or "setup" in cell.metadata.get("tags", []):
             continue
         quizzes = QUIZ_CELL.findall(cell.source)
+        if quizzes:
+            in_round = False
+        elif in_round:
+            continue
         if quizzes:
             part["questions"] += sum(1 for q in questions for _, section in quizzes
                                      if not section or q.get("section") == section)
@@ -140,7 +166,8 @@ def plan(path: Path) -> list[dict]:
         part["discuss"] = text.count("**Discuss.**")
         part["minutes"] = (part["words"] / model["words_per_minute"] + part["code_cells"] * model["code_cell"]
                            + part["charts"] * model["chart"] + part["questions"] * model["question"]
-                           + part["discuss"] * model["discuss"] + part["activities"] * model["activity"])
+                           + part["discuss"] * model["discuss"] + part["activities"] * model["activity"]
+                           + part["round_minutes"])
     return parts
 
 

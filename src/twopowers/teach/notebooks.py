@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 NOTEBOOK_METADATA = {"kernelspec", "language_info"}
-CELL_METADATA = {"tags", "jupyter", "nbgrader", "editable", "deletable"}
+# course: the kind of an exercise's question (judgement or mechanics), beside nbgrader's metadata
+CELL_METADATA = {"tags", "jupyter", "nbgrader", "editable", "deletable", "course"}
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 

@@ -65,22 +65,37 @@ def rubrics_markdown(exercises: dict[str, Exercise]) -> str:
     rubrics, taken from solutions/ (generated; never edit by hand)."""
     lines = ["# Exercises: questions, points and rubrics", "",
              "Generated from `solutions/` by `python3 course.py exercises`; edit the solution notebooks, not this",
-             "file. For instructors only: it holds model answers.", ""]
+             "file. For instructors only: it holds model answers.", "",
+             "**Kinds of points.** *Judgement*: an autograded answer that is a conclusion about the sources, numbers or",
+             "arguments, reached by computing from data. *Mechanics*: an autograded answer that is a pandas operation's",
+             "direct result. *Written*: graded by you with a levelled rubric (solutions/README.md says more).", "",
+             "**Grading written answers.** Each rubric describes every level and gives anchor answers. After",
+             "`python3 course.py grade SUBMISSIONS`, type the level's points for each answer in the column `points` of",
+             "`written_answers.csv` (the column `levels` lists the levels allowed; an analytic rubric has one row per",
+             "criterion), then run `python3 course.py grade --merge-written`. A value that is not a level is reported",
+             "and left ungraded; what you typed is kept.", ""]
     for exercise in exercises.values():
         graded = exercise.questions
-        auto, written = exercise.points("auto"), exercise.points("written")
+        judgement, mechanics, written = (exercise.points(k) for k in ("judgement", "mechanics", "written"))
         lines += [f"## {exercise.name}", "",
-                  f"About {exercise.minutes} minutes; {auto + written:g} points ({auto:g} autograded, {written:g} "
-                  "graded by the instructor).", "", "| question | kind | points | answer variables |",
-                  "|---|---|---|---|"]
-        lines += [f"| {q.grade_id} | {'autograded' if q.kind == 'auto' else 'written'} | {q.points:g} | "
-                  f"{', '.join(f'`{a}`' for a in q.answers) or '—'} |" for q in graded]
+                  f"About {exercise.minutes} minutes; {exercise.points():g} points: {judgement:g} for judgement and "
+                  f"{mechanics:g} for mechanics (autograded), {written:g} written (graded by the instructor).", "",
+                  "| question | kind | points | answer variables | the learner's check says |", "|---|---|---|---|---|"]
+        lines += [f"| {q.grade_id} | {q.skill or q.kind} | {q.points:g} | "
+                  f"{', '.join(f'`{a}`' for a in q.answers) or '—'} | "
+                  f"{_says(q).replace('|', '/')} |" for q in graded]
         for q in (q for q in graded if q.kind == "written"):
             prompt = re.sub(r"^#+ .*\n+", "", q.prompt.strip())
             lines += ["", f"### {q.grade_id} ({q.points:g} points)", "", "**Question.** " + prompt, "",
                       "**Model answer and rubric.**", "", q.rubric]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _says(q) -> str:
+    if q.kind != "auto":
+        return "—"
+    return f"only that it is {q.checks_only.rstrip('.')}" if q.checks_only else "whether it is right"
 
 
 def generate(write: bool = True, exercises: dict[str, Exercise] | None = None) -> list[Path]:

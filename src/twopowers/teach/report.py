@@ -97,11 +97,17 @@ def _balance_cells(figures: dict, skills: list[str]) -> list:
 
 
 def exercise_lines() -> list[str]:
+    """Each exercise's points by kind: judgement and mechanics (autograded), written (graded by hand)."""
     from .exercise import load_exercises
 
-    rows = [[e.name, e.minutes, len(e.auto), f"{e.points('auto'):g}", len(e.written), f"{e.points('written'):g}"]
-            for e in load_exercises().values()]
-    return ["## Exercises", "", *_table(["exercise", "min", "autograded", "points", "written", "points"], rows)]
+    exercises = load_exercises().values()
+    rows = [[e.name, e.minutes, f"{e.points('judgement'):g}", f"{e.points('mechanics'):g}",
+             f"{e.points('written'):g}", f"{e.points():g}"] for e in exercises]
+    totals = {kind: sum(e.points(kind) for e in exercises) for kind in ("judgement", "mechanics", "written", None)}
+    rows.append(["all", "", *(f"{totals[k]:g}" for k in ("judgement", "mechanics", "written", None))])
+    return ["## Exercises", "", "Points by kind (solutions/README.md defines them): judgement and mechanics are "
+            "autograded, written answers are graded by hand with a levelled rubric (docs/rubrics.md).", "",
+            *_table(["exercise", "min", "judgement", "mechanics", "written", "total"], rows)]
 
 
 def data_lines() -> list[str]:
@@ -214,4 +220,5 @@ def _doing(part: dict) -> str:
     said.append({0: "", 1: "answer 1 quiz question"}.get(part["questions"], f"answer {part['questions']} quiz questions"))
     said.append({0: "", 1: "discuss in pairs"}.get(part["discuss"], f"discuss in pairs {part['discuss']} times"))
     said.append({0: "", 1: "an activity"}.get(part["activities"], f"{part['activities']} activities"))
+    said.append(f"timed rounds of the simulation ({part['round_minutes']} minutes)" if part.get("round_minutes") else "")
     return ", ".join(s for s in said if s)

@@ -5,7 +5,12 @@ page of the static site, and hands in the file it writes (``my-progress-<name>.j
 
     from twopowers.teach.tally import class_tally, show_class_tally
     show_class_tally("path/to/folder")     # tables and a chart
-    tally = class_tally("path/to/folder")  # tally.decisions, tally.predictions, tally.quizzes, tally.problems
+    tally = class_tally("path/to/folder")  # tally.decisions, .groups, .role_votes, .predictions, .quizzes, .problems
+
+The decision room (lesson 08) saves, per learner, the group, role, the role's position and the group's
+decision (format version 2). The tally shows each group's decision, how each role's players recorded their
+groups' decisions, and flags a group whose members recorded different decisions. An export from before
+groups (version 1: role, position and reasons only) still counts, in "(no group)".
 
 A file that cannot be read as a progress export is reported and skipped; every other file still counts,
 and no file is changed.
@@ -22,13 +27,54 @@ from ..progress import FORMAT
 DECISION_LESSON = "08_the_decision_room"
 
 
+NO_GROUP = "(no group)"
+DECISION_COLUMNS = ["learner", "group", "role", "option", "justification", "group_decision", "version", "saved"]
+
+
 @dataclass
 class ClassTally:
-    decisions: object  # pandas DataFrame: learner, role, option, justification, saved
+    decisions: object  # pandas DataFrame: DECISION_COLUMNS, one row per learner
     predictions: object  # pandas DataFrame: learner, prediction_id, choice, confidence, lesson, saved
     quizzes: object = None  # pandas DataFrame: learner, lesson, answered, correct (one row per lesson answered)
     files_read: int = 0
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def groups(self):
+        """One row per group: its members, the roles they played, the decision(s) they recorded, and a flag
+        when members recorded different decisions (or some none yet)."""
+        return group_table(self.decisions)
+
+    @property
+    def role_votes(self):
+        """How each role's players recorded their group's decision: roles x decisions, counts of learners."""
+        import pandas as pd
+
+        decided = self.decisions[self.decisions["group_decision"].astype(bool)]
+        if decided.empty:
+            return pd.DataFrame()
+        return pd.crosstab(decided["role"], decided["group_decision"]).rename_axis(None, axis=1)
+
+
+def group_table(decisions):
+    import pandas as pd
+
+    rows = []
+    for group, members in decisions.groupby("group", sort=True):
+        recorded = members["group_decision"][members["group_decision"].astype(bool)]
+        counts = recorded.value_counts()
+        if group == NO_GROUP:
+            flag = "saved before groups existed (version 1) or without a group"
+        elif len(counts) > 1:
+            flag = "members recorded different decisions: " + ", ".join(f"{d} ({n})" for d, n in counts.items())
+        elif len(recorded) < len(members):
+            flag = f"{len(members) - len(recorded)} member(s) recorded no decision yet"
+        else:
+            flag = ""
+        rows.append({"group": group, "members": len(members), "roles": ", ".join(sorted(members["role"])),
+                     "decision": counts.index[0] if len(counts) == 1 else "" if counts.empty else "disagree",
+                     "flag": flag})
+    return pd.DataFrame(rows, columns=["group", "members", "roles", "decision", "flag"])
 
 
 def _read_export(path: Path) -> dict:
@@ -46,6 +92,13 @@ def _read_export(path: Path) -> dict:
     if not isinstance(record.get("learner"), dict) or not record["learner"].get("id"):
         raise ValueError("it names no learner")
     return record
+
+
+def _version(value: dict) -> int:
+    try:
+        return int(value.get("version", 1))
+    except (TypeError, ValueError):
+        return 1
 
 
 def class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> ClassTally:
@@ -85,8 +138,10 @@ def class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> ClassTally
         entry = record.get("choices", {}).get(lesson, {}).get("decision")
         value = entry.get("value") if isinstance(entry, dict) else None
         if isinstance(value, dict) and value.get("role") and value.get("option"):
-            decisions.append({"learner": name, "role": value["role"], "option": value["option"],
-                              "justification": value.get("justification", ""), "saved": entry.get("time")})
+            decisions.append({"learner": name, "group": str(value.get("group") or NO_GROUP), "role": value["role"],
+                              "option": value["option"], "justification": value.get("justification", ""),
+                              "group_decision": str(value.get("group_decision") or ""),
+                              "version": _version(value), "saved": entry.get("time")})
         elif entry is not None:
             problems.append(f"{path.name}: its saved decision is incomplete; the rest of the file counts.")
         for made_in, saved in record.get("predictions", {}).items():
@@ -102,7 +157,7 @@ def class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> ClassTally
     predictions_frame = (predictions_frame.sort_values("saved")
                          .drop_duplicates(["learner", "prediction_id"], keep="last").reset_index(drop=True))
     return ClassTally(
-        decisions=pd.DataFrame(decisions, columns=["learner", "role", "option", "justification", "saved"]),
+        decisions=pd.DataFrame(decisions, columns=DECISION_COLUMNS),
         predictions=predictions_frame, files_read=len(latest), problems=problems,
         quizzes=pd.DataFrame(quizzes, columns=["learner", "lesson", "answered", "correct"]))
 
@@ -127,6 +182,12 @@ def show_class_tally(folder: Path | str, lesson: str = DECISION_LESSON) -> Class
         print("No decisions or predictions saved yet in these files.")
         return tally
     if not tally.decisions.empty:
+        print("Each group's decision (a flag says when members recorded different decisions):")
+        display(tally.groups)
+        if not tally.role_votes.empty:
+            print("How each role's players recorded their group's decision (number of learners):")
+            display(tally.role_votes)
+        print("Each role's positions (number of learners):")
         display(tally.decisions.groupby(["role", "option"]).size().rename("learners").reset_index())
     if not tally.predictions.empty:
         counts = tally.predictions.groupby(["prediction_id", "choice"]).size().unstack(fill_value=0)

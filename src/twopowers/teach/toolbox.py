@@ -48,7 +48,6 @@ ENTRIES = (  # in the order the core path 00, 01, ... brings them in; notebooks/
     Entry("one_value", "take one value out"),
     Entry("both", "two tests at once"),
     Entry("dates", "days between two dates by hand"),
-    Entry("show_options", "show long texts in full"),
     Entry("merge", "join two tables"),
     Entry("unique", "the different values"),
     Entry("crosstab", "count two columns against each other"),
@@ -72,7 +71,7 @@ METHODS = {
 ATTRIBUTES = {"dt": "year", "year": "year", "days": "dates", "str": "text", "loc": "one_value",
               "iloc": "one_value", "index": "one_value"}
 FUNCTIONS = {"len": "rows", "print": "print", "round": "arithmetic", "int": "arithmetic", "float": "arithmetic"}
-PANDAS = {"DataFrame": "new_table", "crosstab": "crosstab", "set_option": "show_options", "Timestamp": "dates"}
+PANDAS = {"DataFrame": "new_table", "crosstab": "crosstab", "Timestamp": "dates"}
 COMPARISONS = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 
 
