@@ -83,6 +83,7 @@ def test_the_decision_room_saves_group_role_position_and_the_groups_decision(sto
     assert "You resigned in November." in room.briefing.value and "Avoid sanctions" in room.briefing.value
     assert list(room.option.options) == ["Ask for a withdrawal team", "Wait for a new government"]
     assert "Act now." in room.briefing.value and "Take to the streets." not in room.briefing.value
+    assert f'href="sources.ipynb#cell-id=article" target="_blank"' in room.briefing.value, "sources as numbered links"
     room.save_button.click()
     assert "Choose your role&#x27;s position" in text_of(room.status)
     room.option.value = "Wait for a new government"

@@ -325,7 +325,7 @@ class DecisionRoom(_Activity):
             f"<b>What you want:</b><ul>{listed(role['interests'])}</ul>"
             f"<b>What holds you back:</b><ul>{listed(role['constraints'])}</ul>"
             f"<b>What each option means:</b><ul>{meanings}</ul>"
-            f"<i>Sources: {html.escape('; '.join(role['source_ids']))}</i>")
+            f"<i>Sources:</i> {html_reference(list(role['source_ids']), numbers())}")
         self.option.options = list(self._option_ids())
         self.option.value = None
         self.status.value = ""
