@@ -13,9 +13,15 @@
     python3 course.py site       build a static HTML copy of the course in site/ (no Python needed to read)
     python3 course.py report     print the course's figures in one table (lessons, exercises, data, speed)
     python3 course.py plans      write docs/lesson-plans.md: each core lesson minute by minute (time model)
+    python3 course.py hub --roster class.csv   serve the course to a class with JupyterHub (Linux, as root;
+                                 needs Node.js for its proxy): one account per roster row, address printed
+    python3 course.py collect OUT        every learner's exercises from the hub, into OUT/<learner>/ for grade
+    python3 course.py return-feedback RESULTS  each learner's feedback page into their folder on the hub
     python3 course.py bench      measure notebook run times and the package's import cost
     python3 course.py bench-grading  time our grader against nbgrader 0.9.6 on 100 submissions
-    python3 course.py lock       re-pin requirements*.txt from requirements*.in (maintainers)
+    python3 course.py bench-hub  load-test the hub: 5 to 40 learners through lesson 02 (Linux, root, Node.js)
+    python3 course.py lock       re-pin requirements*.txt from requirements*.in, keeping pins that fit
+                                 (--upgrade: all afresh); and hub/package-lock.json (maintainers)
 
 `start` serves this whole folder (notebooks/, exercises/ and data/ are in JupyterLab's file browser) on
 127.0.0.1, port 8888 or else a free one, with a new random token, and the course's JupyterLab defaults from
@@ -217,24 +223,45 @@ def script_command(path: str):
     return command
 
 
+LOCKS = ("requirements", "requirements-dev", "requirements-hub")  # each *.in has its pinned *.txt
+
+
 def lock(args: list[str]) -> None:
-    """Resolve requirements*.in in a scratch environment and write the pinned requirements*.txt."""
+    """Resolve requirements*.in in a scratch environment and write the pinned requirements*.txt.
+
+    The pins already written are kept where they still fit (they are given to pip as constraints), so adding
+    one package does not move every other; `lock --upgrade` resolves everything afresh."""
+    upgrade = "--upgrade" in args
     with tempfile.TemporaryDirectory() as scratch:
-        python = Path(scratch) / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-        venv.EnvBuilder(with_pip=True).create(scratch)
         pins = {}
-        for name in ("requirements", "requirements-dev"):
-            run(python, "-m", "pip", "install", "--disable-pip-version-check", "--quiet", "-r", ROOT / f"{name}.in")
+        for name in LOCKS:  # each set in its own scratch environment, so that no set's pins leak into another's
+            python = Path(scratch, name) / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+            venv.EnvBuilder(with_pip=True).create(Path(scratch, name))
+            constraints = []
+            pinned = [ROOT / lock_file for lock_file in dict.fromkeys(("requirements.txt", f"{name}.txt"))
+                      if (ROOT / lock_file).exists()]
+            if not upgrade and pinned:
+                kept = Path(scratch) / f"{name}-constraints.txt"
+                kept.write_text("\n".join(line for path in pinned for line in path.read_text().splitlines()
+                                          if "==" in line) + "\n")
+                constraints = ["-c", kept]
+            installed = subprocess.run(
+                [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet",
+                 "-r", str(ROOT / "requirements.in"), "-r", str(ROOT / f"{name}.in"), *map(str, constraints)])
+            if installed.returncode != 0:
+                fail(f"{name}.in could not be resolved with the pins in {name}.txt. "
+                     "Run python3 course.py lock --upgrade to resolve every package afresh.")
             frozen = subprocess.run([str(python), "-m", "pip", "freeze", "--exclude-editable"], check=True,
                                     capture_output=True, text=True).stdout.split()
             pins[name] = [line for line in frozen if line.split("==")[0].lower() not in ("pip", "setuptools", "wheel")]
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         learners = pins["requirements"]
         learner_names = {p.split("==")[0].lower() for p in learners}
-        clashes = [p for p in pins["requirements-dev"] if p not in learners and p.split("==")[0].lower() in learner_names]
-        if clashes:
-            fail(f"The test tools need other versions of learners' packages: {', '.join(clashes)}. "
-                 "Pin compatible versions in requirements.in, then lock again.")
+        for name in LOCKS[1:]:
+            clashes = [p for p in pins[name] if p not in learners and p.split("==")[0].lower() in learner_names]
+            if clashes:
+                fail(f"{name}.in needs other versions of learners' packages: {', '.join(clashes)}. "
+                     "Pin compatible versions in requirements.in, then lock again.")
         (ROOT / "requirements.txt").write_text(
             f"# Pinned learners' set, generated from requirements.in by 'python3 course.py lock' (Python {version}). "
             "Do not edit by hand.\n" + "\n".join(learners) + "\n")
@@ -242,7 +269,16 @@ def lock(args: list[str]) -> None:
             "# Pinned test-only set, generated from requirements-dev.in by 'python3 course.py lock'. "
             "Do not edit by hand.\n-r requirements.txt\n"
             + "\n".join(p for p in pins["requirements-dev"] if p not in learners) + "\n")
-    say("Wrote requirements.txt and requirements-dev.txt. Run python3 course.py test to try them.")
+        (ROOT / "requirements-hub.txt").write_text(
+            "# Pinned set for 'python3 course.py hub' (JupyterHub), generated from requirements-hub.in by "
+            "'python3 course.py lock'. Do not edit by hand.\n-r requirements.txt\n"
+            + "\n".join(p for p in pins["requirements-hub"] if p not in learners) + "\n")
+    hub = ROOT / "hub"
+    if shutil.which("npm") and (hub / "package.json").exists():
+        run("npm", "install", "--package-lock-only", "--no-audit", "--no-fund", "--prefix", hub)
+        say("Wrote hub/package-lock.json (the hub's proxy, from npm).")
+    say("Wrote requirements.txt, requirements-dev.txt and requirements-hub.txt. "
+        "Run python3 course.py test to try them.")
 
 
 COMMANDS = {
@@ -252,7 +288,11 @@ COMMANDS = {
     "handout": package_command("handout"),
     "grade": package_command("grade", in_course_folder=False),  # the submissions' path is the user's
     "site": package_command("site"), "plans": package_command("plans"), "report": package_command("report", dev=True),
+    "hub": package_command("hub"),
+    "collect": package_command("collect", in_course_folder=False),  # the folders given are the user's
+    "return-feedback": package_command("return-feedback", in_course_folder=False),
     "bench": script_command("bench/run.py"), "bench-grading": script_command("bench/grading.py"),
+    "bench-hub": script_command("bench/hub_load.py"),
 }
 
 

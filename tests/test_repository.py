@@ -45,7 +45,8 @@ def names(path):
 
 
 def test_every_requirement_is_pinned_and_every_wish_is_in_the_lock():
-    for source, lock in (("requirements.in", "requirements.txt"), ("requirements-dev.in", "requirements-dev.txt")):
+    for source, lock in (("requirements.in", "requirements.txt"), ("requirements-dev.in", "requirements-dev.txt"),
+                         ("requirements-hub.in", "requirements-hub.txt")):
         locked = {n.lower().replace("_", "-") for n in pins(ROOT / lock)} | \
             {n.lower().replace("_", "-") for n in pins(ROOT / "requirements.txt")}
         assert names(ROOT / source) <= locked, f"{source} asks for something {lock} does not pin"

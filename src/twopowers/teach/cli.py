@@ -11,6 +11,9 @@
     python -m twopowers site [--out DIR]        build the static HTML course (default: site/)
     python -m twopowers report                  print the course's figures in one report (needs textstat)
     python -m twopowers plans [--check]         write docs/lesson-plans.md: each lesson minute by minute
+    python -m twopowers hub --roster FILE       serve the course to a class with JupyterHub (root, Linux)
+    python -m twopowers collect OUT             learners' exercises from the hub into OUT/<learner>/ (root)
+    python -m twopowers return-feedback RESULTS each learner's feedback page into their hub folder (root)
 """
 from __future__ import annotations
 
@@ -151,7 +154,31 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("report", help="print the course's figures: lessons, exercises, data, benchmarks")
     plans = commands.add_parser("plans", help="write docs/lesson-plans.md from the lessons and the time model")
     plans.add_argument("--check", action="store_true", help="write nothing; fail if the plans are out of date")
+    from .hub import DEFAULT_MEMORY, DEFAULT_SRV
+
+    hub = commands.add_parser("hub", help="serve the course to a class on this machine with JupyterHub")
+    hub.add_argument("--roster", type=Path, required=True,
+                     help="CSV file: username, role (learner or teacher), name (see hub/roster-example.csv)")
+    hub.add_argument("--port", type=int, default=8000, help="port learners open (default 8000)")
+    hub.add_argument("--ip", default="", help="address to listen on (default: every address of this machine)")
+    hub.add_argument("--ssl-cert", default=None, help="HTTPS certificate file (with --ssl-key)")
+    hub.add_argument("--ssl-key", default=None, help="HTTPS private key file")
+    hub.add_argument("--memory", default=DEFAULT_MEMORY, help=f"memory per process (default {DEFAULT_MEMORY})")
+    hub.add_argument("--idle-minutes", type=int, default=60, help="stop a server unused this long (default 60)")
+    hub.add_argument("--srv", type=Path, default=DEFAULT_SRV, help=f"the hub's folder (default {DEFAULT_SRV})")
+    gather = commands.add_parser("collect", help="copy every learner's exercises from the hub into a folder")
+    gather.add_argument("out", type=Path, help="folder for OUT/<learner>/<exercise>.ipynb")
+    gather.add_argument("--exercise", default=None, help="only this exercise (e.g. ex04_the_vote_in_numbers)")
+    gather.add_argument("--srv", type=Path, default=DEFAULT_SRV, help=f"the hub's folder (default {DEFAULT_SRV})")
+    give = commands.add_parser("return-feedback", help="put each learner's feedback page in their hub folder")
+    give.add_argument("results", type=Path, help="the results folder of course.py grade")
+    give.add_argument("--srv", type=Path, default=DEFAULT_SRV, help=f"the hub's folder (default {DEFAULT_SRV})")
     args = parser.parse_args(argv)
+    if args.command in ("hub", "collect", "return-feedback"):
+        from . import hub as hub_module
+
+        return {"hub": hub_module.serve, "collect": hub_module.collect_command,
+                "return-feedback": hub_module.return_command}[args.command](args)
     if args.command == "report":
         from .report import report
 

@@ -104,10 +104,10 @@ def leaks(contents: dict[str, str], secrets: dict[str, str]) -> list[str]:
     return found
 
 
-def build(out_dir: Path | None = None) -> Path:
-    """Write the student zip and return its path; refuse if any solution text would go in."""
-    root = course_root()
-    out_dir = Path(out_dir or root / "dist")
+def checked_contents(root: Path | None = None) -> list[tuple[str, Path | str]]:
+    """What the hand-out holds, as (path inside it, file or text), the student README first; refuses, saying
+    where, if any solution or hidden-test line would go in."""
+    root = root or course_root()
     files = handout_files(root)
     texts = {}
     for path in files:
@@ -118,12 +118,22 @@ def build(out_dir: Path | None = None) -> Path:
     problems = leaks({**texts, "README.md": STUDENT_README}, all_secret_lines())
     if problems:
         raise CourseError("The hand-out was not written:\n" + "\n".join(problems))
+    return [("README.md", STUDENT_README)] + [(path.relative_to(root).as_posix(), path) for path in files]
+
+
+def build(out_dir: Path | None = None) -> Path:
+    """Write the student zip and return its path; refuse if any solution text would go in."""
+    root = course_root()
+    out_dir = Path(out_dir or root / "dist")
+    contents = checked_contents(root)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{NAME}.zip"
     temp = target.with_suffix(".zip.tmp")
     with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{NAME}/README.md", STUDENT_README)
-        for path in files:
-            archive.write(path, f"{NAME}/{path.relative_to(root)}")
+        for name, source in contents:
+            if isinstance(source, str):
+                archive.writestr(f"{NAME}/{name}", source)
+            else:
+                archive.write(source, f"{NAME}/{name}")
     temp.replace(target)
     return target
