@@ -6,8 +6,9 @@ Unix account and one jupyterhub-singleuser server per learner), on loopback only
 
 1. logs N learners in through the login form (PAM), all at once, as a class does at the bell;
 2. starts their N servers at once and pulls the course into each (the git-pull link): *server start*;
-3. opens lesson 02 in each and runs its setup cell in every kernel at the same moment: the *burst*, the
-   seconds until the last learner's setup cell has finished;
+3. opens lesson 02 in each and, in every kernel at the same moment, runs the lesson's opening: its setup
+   cell and its first data cell (where pandas is first imported: the package imports lazily, so the setup cell
+   alone costs little). The *burst* is the seconds until the last learner's opening has finished;
 4. works through the rest of lesson 02 at the lessons' time model's pace (lessons.py: reading, cells,
    questions, discussion), each learner a little faster or slower than the model (x0.8 to x1.2, seeded), the
    period compressed `--speed` times (default 10: a 50-minute lesson in 5 minutes, so ten times the load
@@ -123,12 +124,19 @@ async def one_class(served: ClassHub, tools: Hub, names: list[str], speed: float
     kernels = await asyncio.gather(*(learner.open_kernel(f"between-two-powers/notebooks/{LESSON.name}")
                                      for learner in learners))
     steps = schedule(LESSON)
-    setup = [s for s in steps if s["setup"]]
+    opening, rest = steps[:2], steps[2:]  # the setup cell and the first data cell (the first pandas import)
+
+    async def open_lesson(kernel):
+        started, errors = time.monotonic(), []
+        for step in opening:
+            _, found = await kernel.run(step["code"], seconds=300)
+            errors += [found["error"]] if found["error"] else []
+        return time.monotonic() - started, errors
+
     burst_started = time.monotonic()
-    setup_times = await asyncio.gather(*(kernel.run(setup[0]["code"], seconds=300) for kernel in kernels))
+    setup_times = await asyncio.gather(*(open_lesson(kernel) for kernel in kernels))
     burst = time.monotonic() - burst_started
-    errors = [f"{k.learner.username}: {found['error']}" for k, (_, found) in zip(kernels, setup_times) if found["error"]]
-    rest = [s for s in steps if not s["setup"]]
+    errors = [f"{k.learner.username}: {e}" for k, (_, found) in zip(kernels, setup_times) for e in found]
     latencies, answers = [], []
     random.seed(seed)
     paces = [random.uniform(0.8, 1.2) for _ in learners]
@@ -166,7 +174,7 @@ async def one_class(served: ClassHub, tools: Hub, names: list[str], speed: float
         "learners": len(names), "login_p95_s": round(percentile(logins, 0.95), 2),
         "server_start_p50_s": round(statistics.median(starts), 1), "server_start_p95_s": round(percentile(starts, 0.95), 1),
         "start_and_pull_all_s": round(pulled, 1), "burst_s": round(burst, 1),
-        "setup_cell_p50_s": round(statistics.median(s for s, _ in setup_times), 1),
+        "opening_p50_s": round(statistics.median(s for s, _ in setup_times), 1),
         "cell_p50_s": round(percentile(every, 0.5), 3), "cell_p95_s": round(percentile(every, 0.95), 3),
         "cell_max_s": round(max(every), 2), "cells_run": len(latencies), "quiz_answers": len(answers),
         "memory_per_learner_mib": round(statistics.mean(memory)), "memory_max_learner_mib": round(max(memory)),
@@ -186,8 +194,9 @@ async def main_async(sizes: list[int], speed: float, seed: int) -> list[dict]:
             try:
                 row = await asyncio.wait_for(one_class(served, tools, served.learners[:size], speed, seed),
                                              timeout=3600 / speed * 1.5 + 900)
-            except (HubError, asyncio.TimeoutError) as err:
-                row = {"learners": size, "fits": False, "errors": [str(err)[:300]], "error_count": 1}
+            except Exception as err:  # noqa: BLE001 - one size failing is a result; the others still run
+                row = {"learners": size, "fits": False, "errors": [f"{type(err).__name__}: {err}"[:300]],
+                       "error_count": 1}
                 await asyncio.gather(*(Learner(tools, n, "").stop_server() for n in served.learners[:size]),
                                      return_exceptions=True)
             print(json.dumps(row), flush=True)

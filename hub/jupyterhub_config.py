@@ -7,16 +7,16 @@ import os
 from pathlib import Path
 
 settings = json.loads(Path(os.environ["TWOPOWERS_HUB_SETTINGS"]).read_text())
-srv = Path(settings["srv"])
+state = Path(settings["state"])  # root's alone (mode 700): the database, the cookie secret, the proxy's pid
 
 # Where the hub listens, and its state (kept across restarts: accounts' servers, cookies)
 c.JupyterHub.bind_url = settings["bind_url"]
 c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{settings['hub_port']}"
-c.JupyterHub.db_url = f"sqlite:///{srv / 'jupyterhub.sqlite'}"
-c.JupyterHub.cookie_secret_file = str(srv / "jupyterhub_cookie_secret")
+c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.command = [settings["proxy"]]
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings['proxy_api_port']}"
-c.ConfigurableHTTPProxy.pid_file = str(srv / "jupyterhub-proxy.pid")
+c.ConfigurableHTTPProxy.pid_file = str(state / "jupyterhub-proxy.pid")
 if settings.get("ssl_cert"):
     c.JupyterHub.ssl_cert = settings["ssl_cert"]
     c.JupyterHub.ssl_key = settings["ssl_key"]

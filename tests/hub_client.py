@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import fcntl
 import json
 import re
 import secrets
@@ -84,18 +85,28 @@ class ClassHub:
         self.learners = [f"{prefix}-{NAMES[i % len(NAMES)]}{i // len(NAMES) or ''}" for i in range(learners)]
         self.teacher = f"{prefix}-teacher"
         TEST_SRV.mkdir(parents=True, exist_ok=True)
-        for stale in ("passwords.csv", "roster.csv", "jupyterhub.sqlite", "jupyterhub_cookie_secret"):
+        self.lock = open(TEST_SRV / ".in-use", "w")
+        try:  # one test hub at a time: a second would rewrite the first one's state under it
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise HubError(f"Another hub test or benchmark is using {TEST_SRV}: wait until it ends.") from None
+        for stale in ("passwords.csv", "roster.csv", "hub-state/jupyterhub.sqlite", "hub-state/jupyterhub_cookie_secret"):
             (TEST_SRV / stale).unlink(missing_ok=True)
         self.roster = write_roster(TEST_SRV.parent / f"{prefix}-roster.csv",
                                    [(self.teacher, "teacher", "Teacher")] + [(n, "learner", n) for n in self.learners])
         self.token = secrets.token_hex(32)
         port = free_port()
-        self.setup = prepare(self.roster, TEST_SRV, port=port, ip="127.0.0.1", service_token=self.token)
+        try:
+            self.setup = prepare(self.roster, TEST_SRV, port=port, ip="127.0.0.1", service_token=self.token)
+        except BaseException:
+            remove_accounts(self.learners + [self.teacher])  # the ones made before the failure
+            self.lock.close()
+            raise
         with open(TEST_SRV / "passwords.csv", encoding="utf-8") as slips:
             self.passwords = {row["username"]: row["password"] for row in csv.DictReader(slips)}
         self.url = f"http://127.0.0.1:{port}"
         self.log = TEST_SRV / "hub.log"
-        self.process = subprocess.Popen(self.setup["command"], env=self.setup["env"], cwd=TEST_SRV,
+        self.process = subprocess.Popen(self.setup["command"], env=self.setup["env"], cwd=self.setup["cwd"],
                                         stdout=open(self.log, "w"), stderr=subprocess.STDOUT)
 
     def stop(self):
@@ -106,7 +117,7 @@ class ClassHub:
             self.process.kill()
         remove_accounts(self.learners + [self.teacher])
         self.roster.unlink(missing_ok=True)
-
+        self.lock.close()
 
 
 class Learner:

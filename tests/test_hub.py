@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -72,6 +73,25 @@ def test_a_private_folder_is_refused_as_the_hubs_folder(tmp_path):
         hub.check_can_serve(private / "srv")
 
 
+def test_the_hub_refuses_while_learners_could_read_the_course_folder(monkeypatch):
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        pytest.skip("checked where the hub can run: Linux, as root")
+    base = Path(tempfile.mkdtemp(dir="/var/tmp"))  # reachable by everyone, unlike pytest's own tmp_path
+    try:
+        open_folder = base / "course"
+        open_folder.mkdir()
+        base.chmod(0o755)
+        open_folder.chmod(0o755)
+        monkeypatch.setattr("twopowers.data.course_root", lambda: open_folder)
+        srv = base / "srv"
+        with pytest.raises(CourseError, match=f"sudo chmod o-rwx {open_folder}"):
+            hub.check_can_serve(srv)
+        open_folder.chmod(0o750)
+        hub.check_can_serve(srv)  # closed to others: nothing to say
+    finally:
+        shutil.rmtree(base)
+
+
 def test_memory_limits_read_as_people_write_them():
     assert hub.memory_bytes("2G") == 2 * 1024 ** 3
     assert hub.memory_bytes("1500M") == 1500 * 1024 ** 2
@@ -83,7 +103,7 @@ def test_memory_limits_read_as_people_write_them():
 def test_the_hub_configuration_makes_the_roster_admin_limits_culler_and_pull(tmp_path, monkeypatch):
     from traitlets.config import Config
 
-    settings = {"srv": str(tmp_path), "bind_url": "http://:8000", "hub_port": 8081, "proxy_api_port": 8001,
+    settings = {"srv": str(tmp_path), "state": str(tmp_path / "state"), "bind_url": "http://:8000", "hub_port": 8081, "proxy_api_port": 8001,
                 "proxy": "/x/configurable-http-proxy", "singleuser": "/x/jupyterhub-singleuser", "python": "/x/python",
                 "learners": ["10b-ana", "10b-ben"], "teachers": ["msrahimi"], "memory_bytes": 2 * 1024 ** 3,
                 "max_processes": 512, "idle_seconds": 3600, "repo": "/srv/x/course",
@@ -106,6 +126,28 @@ def test_the_hub_configuration_makes_the_roster_admin_limits_culler_and_pull(tmp
     assert "ssl_cert" not in c.JupyterHub
 
 
+def test_collect_and_return_say_what_is_missing_instead_of_failing(tmp_path):
+    with pytest.raises(CourseError, match="No class has been served from"):
+        hub.collect(tmp_path / "out", tmp_path / "srv")
+    with pytest.raises(CourseError, match="Give the results folder of course.py grade"):
+        hub.return_feedback(tmp_path / "no-results", tmp_path / "srv")
+
+
+def test_the_hub_command_reports_a_bad_roster_as_a_message(tmp_path, capsys):
+    from twopowers.teach.cli import main
+
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        pytest.skip("the roster is read after the checks that need Linux and root")
+    bad = write_roster(tmp_path / "class.csv", [("ana", "learner", "Ana")])
+    srv = Path("/var/tmp") / f"twopowers-unused-{os.getpid()}"
+    try:
+        assert main(["hub", "--roster", str(bad), "--srv", str(srv)]) == 1
+    finally:
+        shutil.rmtree(srv, ignore_errors=True)
+    assert "names no teacher" in capsys.readouterr().err
+    assert not srv.exists(), "nothing is made before the roster is right"
+
+
 # ----- a real hub serving three learners (Linux, root, Node.js) ------------------------------------------------
 def hub_or_skip() -> None:
     problem = None
@@ -115,6 +157,8 @@ def hub_or_skip() -> None:
         problem = "it needs root, to make one Unix account per learner"
     elif not (shutil.which("node") and shutil.which("npm")):
         problem = "it needs Node.js and npm for the hub's proxy"
+    elif hub.closed_to_others(ROOT) is None:
+        problem = f"learners' accounts could read this course folder; close it first: sudo chmod o-rwx {ROOT}"
     if problem:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(f"The hub test must run in CI, but {problem}.")
@@ -124,7 +168,7 @@ def hub_or_skip() -> None:
 @pytest.fixture(scope="module")
 def class_hub():
     hub_or_skip()
-    served = ClassHub()
+    served = ClassHub(learners=5)  # three for the class test, two fresh ones for the browser test
     yield served
     served.stop()
 
@@ -144,10 +188,12 @@ def test_three_learners_work_privately_and_their_work_survives_a_server_restart(
     collect, grade, return feedback."""
     from .hub_client import Hub, HubError, Learner, code_cells, right_answer
 
+    trio = class_hub.learners[:3]
+
     async def scenario():
         tools = Hub(class_hub.url, class_hub.token, class_hub.process, class_hub.log)
         await tools.wait_ready()
-        learners = [Learner(tools, name, class_hub.passwords[name]) for name in class_hub.learners]
+        learners = [Learner(tools, name, class_hub.passwords[name]) for name in trio]
         ana, ben, chidi = learners
         with pytest.raises(HubError):
             await Learner(tools, ana.username, class_hub.passwords[ben.username]).login()  # ben claims ana's name
@@ -206,6 +252,12 @@ def test_three_learners_work_privately_and_their_work_survives_a_server_restart(
                                          str(home(other.username) / path)], capture_output=True)
                 assert denied.returncode != 0 and b"Permission denied" in denied.stderr
 
+        # nor the class's passwords, the roster or the hub's state
+        for secret in ("passwords.csv", "roster.csv", "hub-state/jupyterhub.sqlite"):
+            denied = subprocess.run(["runuser", "-u", ana.username, "--", "cat", str(TEST_SRV / secret)],
+                                    capture_output=True)
+            assert denied.returncode != 0 and b"Permission denied" in denied.stderr, secret
+
         # a server restart loses nothing
         await ana.stop_server()
         await ana.start_server()
@@ -223,10 +275,10 @@ def test_three_learners_work_privately_and_their_work_survives_a_server_restart(
 
     # collect -> grade -> return feedback, as the guide shows
     collected = hub.collect(tmp_path / "collected", TEST_SRV, EXERCISE)
-    assert sorted(collected["notebooks"]) == sorted(class_hub.learners)
-    for name in class_hub.learners:
+    assert set(trio) <= set(collected["notebooks"])
+    for name in trio:
         text = (tmp_path / "collected" / name / f"{EXERCISE}.ipynb").read_text()
-        assert f"by {name}." in text and all(f"by {o}." not in text for o in class_hub.learners if o != name)
+        assert f"by {name}." in text and all(f"by {o}." not in text for o in trio if o != name)
         progress = json.loads((tmp_path / "collected-progress" / f"my-progress-{name}.json").read_text())
         assert progress["learner"]["name"] == name and progress["answers"]
     graded = subprocess.run([sys.executable, "-m", "twopowers", "grade", str(tmp_path / "collected"),
@@ -234,13 +286,13 @@ def test_three_learners_work_privately_and_their_work_survives_a_server_restart(
     assert graded.returncode == 0, graded.stderr
     with open(tmp_path / "results" / "written_answers.csv", encoding="utf-8") as sheet:
         written = {row["student"]: row["answer"] for row in csv.DictReader(sheet)}
-    assert all(written[name] == f"My own answer, by {name}." for name in class_hub.learners), written
+    assert all(written[name] == f"My own answer, by {name}." for name in trio), written
     returned = hub.return_feedback(tmp_path / "results", TEST_SRV)
-    assert sorted(returned["returned"]) == sorted(class_hub.learners)
-    for name in class_hub.learners:
+    assert set(trio) <= set(returned["returned"])
+    for name in trio:
         page = home(name) / "between-two-powers" / "feedback" / f"{name}.html"
         assert page.stat().st_uid == hub.account(name).pw_uid and name in page.read_text()
-        assert all(other not in page.read_text() for other in class_hub.learners if other != name)
+        assert all(other not in page.read_text() for other in trio if other != name)
 
 
 def test_collect_takes_only_a_learners_own_regular_files(class_hub, tmp_path):
@@ -254,3 +306,75 @@ def test_collect_takes_only_a_learners_own_regular_files(class_hub, tmp_path):
     assert not (tmp_path / "out" / thief).exists()
     assert any(line.startswith(thief) for line in collected["skipped"])
     assert b"root:" not in b"".join(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
+
+
+@pytest.mark.browser
+def test_two_learners_log_in_in_their_browsers_and_each_answers_a_quiz(class_hub):
+    """Two browsers at once, as two learners at their desks: each logs in with their own password, lands on
+    Start here in their own copy of the course, opens lesson 01, runs it and answers its first question. Each
+    answer is saved in that learner's own progress file and in no one else's."""
+    import urllib.request
+
+    import yaml
+    from playwright.sync_api import sync_playwright
+
+    from .test_browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_or_skip, menu
+
+    executable = chromium_or_skip()
+    ARTIFACTS.mkdir(exist_ok=True)
+    lesson = ROOT / LESSON
+    questions = yaml.safe_load((ROOT / "data" / "quizzes" / f"{lesson.stem}.yml").read_text())["questions"]
+    first = next(q for q in questions if q["type"] == "single")
+    right = next(o["text"] for o in first["options"] if o.get("correct"))
+    ana, ben = class_hub.learners[3:5]  # not used by the other tests: what they saved, they saved here
+
+    def kernels_idle(name: str) -> bool:
+        request = urllib.request.Request(f"{class_hub.url}/user/{name}/api/sessions",
+                                         headers={"Authorization": f"token {class_hub.token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                sessions = json.load(reply)
+        except OSError:
+            return False
+        return bool(sessions) and all(s["kernel"]["execution_state"] == "idle" for s in sessions)
+
+    def wait(condition, seconds, what):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"Timed out after {seconds} s waiting for {what}")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
+        pages = {}
+        for name in (ana, ben):  # both log in before either answers: two learners on the hub at once
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.set_default_timeout(120_000)
+            page.goto(f"{class_hub.url}/hub/login")
+            page.fill("#username_input", name)
+            page.fill("#password_input", class_hub.passwords[name])
+            page.click("#login_submit")
+            page.wait_for_url(f"**/user/{name}/lab/tree/between-two-powers/notebooks/00_start_here.ipynb*",
+                              timeout=240_000)  # the hub starts the server, the git-pull link fetches the course
+            page.locator(".jp-Notebook").first.wait_for(state="visible")
+            pages[name] = page
+        for name, page in pages.items():
+            page.goto(f"{class_hub.url}/user/{name}/lab/tree/between-two-powers/{LESSON}")
+            page.locator(".jp-Notebook").first.wait_for(state="visible")
+            wait(lambda: kernels_idle(name), 120, f"{name}'s kernel to start")
+            menu(page, "Run", "Run All Cells")
+            question = page.locator(".quiz-question", has_text=first["prompt"][:40]).first
+            question.wait_for(state="visible")
+            question.scroll_into_view_if_needed()
+            question.get_by_label(right, exact=True).check()
+            question.locator(".quiz-check").click()
+            page.wait_for_function("el => el.innerText.includes('Right.')",
+                                   arg=question.locator(".quiz-feedback").element_handle())
+            page.screenshot(path=str(ARTIFACTS / f"hub_{'ana' if name == ana else 'ben'}_answered.png"))
+        browser.close()
+    for name in (ana, ben):
+        record = json.loads((home(name) / ".between-two-powers" / "progress.json").read_text())
+        saved = record["answers"][lesson.stem]
+        assert any(a.get("status") == "correct" for a in saved.values()), saved

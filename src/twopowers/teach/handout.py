@@ -43,6 +43,9 @@ address into your browser. Work through the lessons in order.
 
 To stop JupyterLab, press Ctrl+C twice in the terminal window.
 
+If your teacher gave you the address of the class's hub, a username and a password, you need none of this:
+log in there, and the course opens on *Start here*, in a folder `between-two-powers` of your own.
+
 ## What is here
 
 - `notebooks/`: the lessons, with quizzes that tell you at once how you did. Your answers are saved as

@@ -299,10 +299,26 @@ def check_can_serve(srv: Path) -> None:
     missing = [tool for tool in ("git", "prlimit", "useradd", "chpasswd", "runuser") if not shutil.which(tool)]
     if missing:
         raise CourseError(f"course.py hub needs these programs, which this machine lacks: {', '.join(missing)}.")
-    for parent in [srv, *srv.parents]:
-        if parent.exists() and not parent.stat().st_mode & 0o001:
-            raise CourseError(f"Learners could not reach {srv}, because {parent} is private. Give --srv a folder "
-                              "outside any private folder, such as the default /srv/between-two-powers.")
+    private = closed_to_others(srv)
+    if private:
+        raise CourseError(f"Learners could not reach {srv}, because {private} is private. Give --srv a folder "
+                          "outside any private folder, such as the default /srv/between-two-powers.")
+    from ..data import course_root
+
+    root = course_root()
+    if not closed_to_others(root):
+        raise CourseError(f"Learners get accounts on this machine, and they could read this course folder, {root}: "
+                          "its solutions, hidden tests and any grades. Close it to other users first, then run "
+                          f"this again:\n  sudo chmod o-rwx {root}")
+
+
+def closed_to_others(path: Path) -> Path | None:
+    """The first folder on the way to `path` (itself included) that users other than its owner cannot enter,
+    or None if anyone can reach it."""
+    for folder in [*reversed(path.parents), path]:
+        if folder.exists() and not folder.stat().st_mode & 0o001:
+            return folder
+    return None
 
 
 def prepare(roster: Path | str, srv: Path = DEFAULT_SRV, port: int = 8000, ip: str = "", memory: str = DEFAULT_MEMORY,
@@ -329,12 +345,16 @@ def prepare(roster: Path | str, srv: Path = DEFAULT_SRV, port: int = 8000, ip: s
     proxy = ensure_proxy(root)
     made = ensure_accounts(members, srv, python)
     trust_course_repository(members, repo)
+    state = srv / "hub-state"  # JupyterHub's database, cookie secret and proxy pid: root's alone
+    state.mkdir(exist_ok=True)
+    state.chmod(0o700)
+    (srv / "roster.csv").touch(mode=0o600)
     with open(srv / "roster.csv", "w", encoding="utf-8", newline="") as out:  # what collect reads
         writer = csv.writer(out)
         writer.writerow(["username", "role", "name"])
         writer.writerows([m.username, m.role, m.name] for m in members)
     settings = {
-        "srv": str(srv), "bind_url": f"{'https' if ssl_cert else 'http'}://{ip}:{port}",
+        "srv": str(srv), "state": str(state), "bind_url": f"{'https' if ssl_cert else 'http'}://{ip}:{port}",
         "hub_port": free_port(), "proxy_api_port": free_port(), "proxy": str(proxy),
         "singleuser": str(srv / "venv" / "bin" / "jupyterhub-singleuser"), "python": str(python),
         "learners": [m.username for m in members if m.role == "learner"],
@@ -350,7 +370,7 @@ def prepare(roster: Path | str, srv: Path = DEFAULT_SRV, port: int = 8000, ip: s
     command = [str(srv / "venv" / "bin" / "jupyterhub"), "-f", str(root / "hub" / "jupyterhub_config.py")]
     host = ip if ip not in ("", "0.0.0.0", "::") else socket.gethostname()
     address = f"{'https' if ssl_cert else 'http'}://{host}:{port}/"
-    return {"command": command, "env": env, "cwd": srv, "address": address, "made": made, "members": members,
+    return {"command": command, "env": env, "cwd": state, "srv": srv, "address": address, "made": made, "members": members,
             "settings": settings}
 
 
@@ -361,7 +381,7 @@ def serve(args) -> int:
     except CourseError as err:
         print(err, file=sys.stderr)
         return 1
-    srv, made = hub["cwd"], hub["made"]
+    srv, made = hub["srv"], hub["made"]
     learners = sum(m.role == "learner" for m in hub["members"])
     print(f"[course] The class: {learners} learner(s), teacher(s) "
           f"{', '.join(m.username for m in hub['members'] if m.role == 'teacher')} (admin).")
@@ -375,7 +395,7 @@ def serve(args) -> int:
     print("[course] Learners log in with their username and password; the course opens on Start here.")
     print("[course] To stop the hub and every learner's server, press Ctrl+C in this window. Their work stays "
           "in their home folders for the next time.")
-    os.chdir(srv)
+    os.chdir(hub["cwd"])
     os.execve(hub["command"][0], hub["command"], hub["env"])
     return 0  # not reached
 

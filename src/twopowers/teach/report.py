@@ -152,7 +152,24 @@ def bench_lines() -> list[str]:
         ratio = "" if g.get("ratio") is None else f", ratio {g['ratio']} (target {g['target']})"
         lines += ["", f"`python3 course.py bench-grading`: {g['submissions']} submissions on {g['cores']} cores: "
                   f"ours {g['ours_seconds']} s, nbgrader 0.9.6 {g.get('nbgrader_seconds')} s{ratio}."]
-    return lines
+    return lines + hub_lines(results / "hub_load.json")
+
+
+def hub_lines(path) -> list[str]:
+    """The hub load test's capacity table (python3 course.py bench-hub), if it has been run here."""
+    if not path.exists():
+        return []
+    h = json.loads(path.read_text(encoding="utf-8"))
+    rows = [[r["learners"], f"{r['server_start_p50_s']} / {r['server_start_p95_s']}", r["burst_s"], r["cell_p50_s"],
+             r["cell_p95_s"], r["memory_per_learner_mib"], "yes" if r["fits"] else "**no**"]
+            for r in h["results"] if "cell_p95_s" in r]
+    fitting = [r["learners"] for r in h["results"] if r.get("fits")]
+    return ["", f"`python3 course.py bench-hub`, {h['when']}: lesson {h['lesson'][:2]} through the hub at {h['speed']:g}x "
+            f"the time model's pace, on {h['cores']} cores; a class fits when p95 cell latency is under 1 s and the "
+            "opening burst within 30 s. Largest class that fits: "
+            + (f"{max(fitting)} learners." if fitting else "none of the sizes tried."), "",
+            *_table(["learners", "server start p50 / p95 (s)", "burst (s)", "cell p50 (s)", "cell p95 (s)",
+                     "memory per learner (MiB)", "fits"], rows)]
 
 
 def toolbox_lines() -> list[str]:
