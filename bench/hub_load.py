@@ -19,7 +19,8 @@ Unix account and one jupyterhub-singleuser server per learner), on loopback only
 6. stops every server, and goes on to the next N (the accounts are made once, for the largest N).
 
 Then it prints the capacity table and the largest N at which p95 cell latency stays under 1 s and the burst
-finishes within 30 s, and writes bench/results/hub_load.json. Every request has a time limit; the run stops
+finishes within 30 s, and writes bench/results/hub_load.json (the rows of sizes not tried in this run, at the
+same speed, are kept from the last run: `--sizes 60` adds a row). Every request has a time limit; the run stops
 by itself; the test accounts are removed at the end, whatever happens.
 """
 from __future__ import annotations
@@ -239,12 +240,19 @@ def main() -> int:
         return 2
     sizes = [int(s) for s in args.sizes.split(",")]
     results = asyncio.run(main_async(sizes, args.speed, args.seed))
-    print(table(results, args.speed))
     out = ROOT / "bench" / "results" / "hub_load.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"when": time.strftime("%Y-%m-%d %H:%M"), "machine": platform.platform(),
-                               "cores": os.cpu_count(), "speed": args.speed, "lesson": LESSON.stem,
-                               "results": results}, indent=1) + "\n")
+    when = time.strftime("%Y-%m-%d %H:%M")
+    for row in results:
+        row["when"] = when
+    earlier = json.loads(out.read_text()) if out.exists() else {}
+    if earlier.get("speed") == args.speed and earlier.get("lesson") == LESSON.stem:  # keep other sizes' rows
+        tried = {r["learners"] for r in results}
+        results = sorted([r for r in earlier["results"] if r["learners"] not in tried] + results,
+                         key=lambda r: r["learners"])
+    out.write_text(json.dumps({"when": when, "machine": platform.platform(), "cores": os.cpu_count(),
+                               "speed": args.speed, "lesson": LESSON.stem, "results": results}, indent=1) + "\n")
+    print(table(results, args.speed))
     print(f"wrote {out}")
     return 0
 

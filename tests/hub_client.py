@@ -49,7 +49,9 @@ class Hub:
 
     def __init__(self, url: str, token: str, process: subprocess.Popen | None = None, log: Path | None = None):
         self.url, self.token, self.process, self.log = url.rstrip("/"), token, process, log
-        self.http = AsyncHTTPClient(force_instance=True, defaults={"request_timeout": 120, "connect_timeout": 30})
+        # as many requests at once as a class sends (tornado's default queues all but 10 of them)
+        self.http = AsyncHTTPClient(force_instance=True, max_clients=500,
+                                    defaults={"request_timeout": 300, "connect_timeout": 60})
 
     async def api(self, method: str, path: str, body=None, token: str | None = None, ok=(200, 201, 202, 204)):
         request = HTTPRequest(f"{self.url}/hub/api/{path}", method=method,
@@ -108,6 +110,21 @@ class ClassHub:
         self.log = TEST_SRV / "hub.log"
         self.process = subprocess.Popen(self.setup["command"], env=self.setup["env"], cwd=self.setup["cwd"],
                                         stdout=open(self.log, "w"), stderr=subprocess.STDOUT)
+
+    def wait_ready(self, seconds: float = 120) -> None:
+        """Wait until the hub answers (its API's version), or say why not."""
+        import urllib.request
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise HubError(f"The hub stopped:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=5):
+                    return
+            except OSError:
+                time.sleep(0.5)
+        raise HubError(f"The hub did not answer within {seconds} s")
 
     def stop(self):
         self.process.terminate()

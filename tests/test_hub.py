@@ -169,6 +169,11 @@ def hub_or_skip() -> None:
 def class_hub():
     hub_or_skip()
     served = ClassHub(learners=5)  # three for the class test, two fresh ones for the browser test
+    try:
+        served.wait_ready()
+    except BaseException:
+        served.stop()
+        raise
     yield served
     served.stop()
 
@@ -328,7 +333,8 @@ def test_two_learners_log_in_in_their_browsers_and_each_answers_a_quiz(class_hub
     right = next(o["text"] for o in first["options"] if o.get("correct"))
     ana, ben = class_hub.learners[3:5]  # not used by the other tests: what they saved, they saved here
 
-    def kernels_idle(name: str) -> bool:
+    def lesson_kernel_idle(name: str) -> bool:
+        """The lesson's own kernel has started and is idle (Start here's, opened at login, is another)."""
         request = urllib.request.Request(f"{class_hub.url}/user/{name}/api/sessions",
                                          headers={"Authorization": f"token {class_hub.token}"})
         try:
@@ -336,7 +342,7 @@ def test_two_learners_log_in_in_their_browsers_and_each_answers_a_quiz(class_hub
                 sessions = json.load(reply)
         except OSError:
             return False
-        return bool(sessions) and all(s["kernel"]["execution_state"] == "idle" for s in sessions)
+        return any(s["path"].endswith(lesson.name) and s["kernel"]["execution_state"] == "idle" for s in sessions)
 
     def wait(condition, seconds, what):
         deadline = time.monotonic() + seconds
@@ -363,10 +369,14 @@ def test_two_learners_log_in_in_their_browsers_and_each_answers_a_quiz(class_hub
         for name, page in pages.items():
             page.goto(f"{class_hub.url}/user/{name}/lab/tree/between-two-powers/{LESSON}")
             page.locator(".jp-Notebook").first.wait_for(state="visible")
-            wait(lambda: kernels_idle(name), 120, f"{name}'s kernel to start")
+            wait(lambda: lesson_kernel_idle(name), 120, f"{name}'s lesson kernel to start")
             menu(page, "Run", "Run All Cells")
             question = page.locator(".quiz-question", has_text=first["prompt"][:40]).first
-            question.wait_for(state="visible")
+            try:
+                question.wait_for(state="visible")
+            except Exception:
+                page.screenshot(path=str(ARTIFACTS / "hub_quiz_missing.png"))
+                raise
             question.scroll_into_view_if_needed()
             question.get_by_label(right, exact=True).check()
             question.locator(".quiz-check").click()
