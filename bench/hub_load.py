@@ -6,6 +6,7 @@ Unix account and one jupyterhub-singleuser server per learner), on loopback only
 
 1. logs N learners in through the login form (PAM), all at once, as a class does at the bell;
 2. starts their N servers at once and pulls the course into each (the git-pull link): *server start*;
+   then everyone opens lesson 02 at once, which starts its kernel: *kernel start*;
 3. opens lesson 02 in each and, in every kernel at the same moment, runs the lesson's opening: its setup
    cell and its first data cell (where pandas is first imported: the package imports lazily, so the setup cell
    alone costs little). The *burst* is the seconds until the last learner's opening has finished;
@@ -32,9 +33,11 @@ import os
 import platform
 import random
 import re
+import signal
 import statistics
 import sys
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,7 +109,9 @@ async def sample_memory(uids: dict[int, str], peaks: dict[str, int], stop: async
             pass
 
 
-async def one_class(served: ClassHub, tools: Hub, names: list[str], speed: float, seed: int) -> dict:
+async def one_class(served: ClassHub, tools: Hub, names: list[str], speed: float, seed: int, row: dict) -> dict:
+    """One class through the lesson; `row` gets each figure as soon as it is measured, so that a class that
+    fails part-way still reports what it reached."""
     import pwd
 
     learners = [Learner(tools, name, served.passwords[name]) for name in names]
@@ -114,7 +119,10 @@ async def one_class(served: ClassHub, tools: Hub, names: list[str], speed: float
     for learner in learners:
         await learner.get_token()
     started = time.monotonic()
+    row["login_p95_s"] = round(percentile(logins, 0.95), 2)
     starts = await asyncio.gather(*(learner.start_server() for learner in learners))
+    row.update(server_start_p50_s=round(statistics.median(starts), 1),
+               server_start_p95_s=round(percentile(starts, 0.95), 1))
     repo = f"file://{TEST_SRV / 'course'}"
     await asyncio.gather(*(learner.pull_course(repo) for learner in learners))
     pulled = time.monotonic() - started
@@ -122,8 +130,14 @@ async def one_class(served: ClassHub, tools: Hub, names: list[str], speed: float
     peaks: dict[str, int] = {}
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_memory(uids, peaks, stop))
-    kernels = await asyncio.gather(*(learner.open_kernel(f"between-two-powers/notebooks/{LESSON.name}")
-                                     for learner in learners))
+    async def open_kernel(learner):
+        started = time.monotonic()
+        kernel = await learner.open_kernel(f"between-two-powers/notebooks/{LESSON.name}")
+        return kernel, time.monotonic() - started
+
+    opened = await asyncio.gather(*(open_kernel(learner) for learner in learners))  # everyone opens the lesson
+    kernels, kernel_starts = [k for k, _ in opened], [s for _, s in opened]
+    row["kernel_start_p95_s"] = round(percentile(kernel_starts, 0.95), 1)
     steps = schedule(LESSON)
     opening, rest = steps[:2], steps[2:]  # the setup cell and the first data cell (the first pandas import)
 
@@ -174,7 +188,8 @@ async def one_class(served: ClassHub, tools: Hub, names: list[str], speed: float
     return {
         "learners": len(names), "login_p95_s": round(percentile(logins, 0.95), 2),
         "server_start_p50_s": round(statistics.median(starts), 1), "server_start_p95_s": round(percentile(starts, 0.95), 1),
-        "start_and_pull_all_s": round(pulled, 1), "burst_s": round(burst, 1),
+        "start_and_pull_all_s": round(pulled, 1), "kernel_start_p95_s": round(percentile(kernel_starts, 0.95), 1),
+        "burst_s": round(burst, 1),
         "opening_p50_s": round(statistics.median(s for s, _ in setup_times), 1),
         "cell_p50_s": round(percentile(every, 0.5), 3), "cell_p95_s": round(percentile(every, 0.95), 3),
         "cell_max_s": round(max(every), 2), "cells_run": len(latencies), "quiz_answers": len(answers),
@@ -192,12 +207,13 @@ async def main_async(sizes: list[int], speed: float, seed: int) -> list[dict]:
         await tools.wait_ready()
         for size in sizes:
             print(f"[bench] {size} learners ...", flush=True)
+            partial = {"learners": size}
             try:
-                row = await asyncio.wait_for(one_class(served, tools, served.learners[:size], speed, seed),
+                row = await asyncio.wait_for(one_class(served, tools, served.learners[:size], speed, seed, partial),
                                              timeout=3600 / speed * 1.5 + 900)
             except Exception as err:  # noqa: BLE001 - one size failing is a result; the others still run
-                row = {"learners": size, "fits": False, "errors": [f"{type(err).__name__}: {err}"[:300]],
-                       "error_count": 1}
+                traceback.print_exc()
+                row = {**partial, "fits": False, "errors": [f"{type(err).__name__}: {err}"[:300]], "error_count": 1}
                 await asyncio.gather(*(Learner(tools, n, "").stop_server() for n in served.learners[:size]),
                                      return_exceptions=True)
             print(json.dumps(row), flush=True)
@@ -218,7 +234,8 @@ def table(results: list[dict], speed: float) -> str:
              "(MiB, peak PSS) | fits |", "|---|---|---|---|---|---|---|"]
     for r in results:
         if "cell_p95_s" not in r:
-            lines.append(f"| {r['learners']} | failed: {r['errors'][0][:80]} | | | | | no |")
+            start = f"{r['server_start_p50_s']} / {r['server_start_p95_s']}" if "server_start_p50_s" in r else ""
+            lines.append(f"| {r['learners']} | {start} | failed: {r['errors'][0][:90]} | | | | no |")
             continue
         lines.append(f"| {r['learners']} | {r['server_start_p50_s']} / {r['server_start_p95_s']} | {r['burst_s']} | "
                      f"{r['cell_p50_s']} | {r['cell_p95_s']} | {r['memory_per_learner_mib']} | "
@@ -239,6 +256,7 @@ def main() -> int:
         print("The hub benchmark makes Unix accounts: run it on Linux as root (sudo python3 course.py bench-hub).")
         return 2
     sizes = [int(s) for s in args.sizes.split(",")]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped from outside: still remove the accounts
     results = asyncio.run(main_async(sizes, args.speed, args.seed))
     out = ROOT / "bench" / "results" / "hub_load.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,30 @@ c.Spawner.default_url = settings["default_url"]
 c.Spawner.mem_limit = settings["memory_bytes"]  # shown to the server as MEM_LIMIT; prlimit enforces it
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180
+# A port for each learner's server that no other starting server holds: JupyterHub's own pick (a random free
+# port, released before the server binds it) can give two servers that start at once the same port, and one
+# learner's requests would then reach another's server (the load test met it with 30 learners starting).
+ports_in_use: dict[str, int] = {}
+
+
+def give_a_port(spawner):
+    import socket
+
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port not in ports_in_use.values():
+            break
+    ports_in_use[spawner.user.name] = spawner.port = port
+
+
+def take_back_the_port(spawner):
+    ports_in_use.pop(spawner.user.name, None)
+
+
+c.Spawner.pre_spawn_hook = give_a_port
+c.Spawner.post_stop_hook = take_back_the_port
 c.Spawner.environment = {"MALLOC_ARENA_MAX": "2"}  # fewer malloc arenas: less address space under the limit
 
 # The idle culler stops a server nobody has used for a while (its work stays in the learner's home folder)

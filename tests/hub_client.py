@@ -251,7 +251,7 @@ class Kernel:
         self.socket = None
         self.quizzes: list[tuple[str, dict]] = []  # (comm id, the quiz's data) of every quiz shown so far
 
-    async def connect(self, seconds: float = 60) -> None:
+    async def connect(self, seconds: float = 300) -> None:
         url = self.learner.server_url(f"api/kernels/{self.id}/channels?session_id={self.session}")
         request = HTTPRequest(url.replace("http", "ws", 1), headers={"Authorization": f"token {self.learner.token}"},
                               connect_timeout=seconds, request_timeout=seconds)

@@ -164,8 +164,11 @@ def remove_accounts(usernames: list[str]) -> None:
     for username in usernames:
         found = account(username)
         if found and MARKER in found.pw_gecos:
-            subprocess.run(["pkill", "-KILL", "-u", username], capture_output=True)
-            subprocess.run(["userdel", "--remove", username], capture_output=True)
+            for _ in range(20):  # userdel refuses while a process of the account is still ending
+                subprocess.run(["pkill", "-KILL", "-u", username], capture_output=True)
+                if subprocess.run(["userdel", "--remove", username], capture_output=True).returncode in (0, 6):
+                    break
+                time.sleep(0.5)
 
 
 def as_user(username: str, command: list[str], input: bytes | None = None, check: bool = True,

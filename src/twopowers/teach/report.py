@@ -162,7 +162,10 @@ def hub_lines(path) -> list[str]:
     h = json.loads(path.read_text(encoding="utf-8"))
     rows = [[r["learners"], f"{r['server_start_p50_s']} / {r['server_start_p95_s']}", r["burst_s"], r["cell_p50_s"],
              r["cell_p95_s"], r["memory_per_learner_mib"], "yes" if r["fits"] else "**no**"]
-            for r in h["results"] if "cell_p95_s" in r]
+            if "cell_p95_s" in r else
+            [r["learners"], f"{r['server_start_p50_s']} / {r['server_start_p95_s']}" if "server_start_p50_s" in r else "",
+             f"failed: {r['errors'][0][:90]}", "", "", "", "**no**"]
+            for r in h["results"]]
     fitting = [r["learners"] for r in h["results"] if r.get("fits")]
     return ["", f"`python3 course.py bench-hub`, {h['when']}: lesson {h['lesson'][:2]} through the hub at {h['speed']:g}x "
             f"the time model's pace, on {h['cores']} cores; a class fits when p95 cell latency is under 1 s and the "
