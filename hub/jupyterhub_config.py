@@ -34,6 +34,10 @@ c.JupyterHub.template_vars = {"announcement_login": "Between Two Powers: log in 
 c.Spawner.cmd = ["prlimit", f"--as={settings['memory_bytes']}", f"--nproc={settings['max_processes']}", "--",
                  settings["singleuser"]]
 c.Spawner.notebook_dir = "~"
+# Kernels talk to the learner's server over Unix sockets in the learner's own runtime folder, not over TCP
+# ports: many kernels starting at once in different learners' servers can pick the same free port (the load
+# test met "Address already in use" with 30 learners), and no other user can reach a learner's kernel.
+c.Spawner.args = ["--KernelManager.transport=ipc"]
 c.Spawner.default_url = settings["default_url"]
 c.Spawner.mem_limit = settings["memory_bytes"]  # shown to the server as MEM_LIMIT; prlimit enforces it
 c.Spawner.start_timeout = 180

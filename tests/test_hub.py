@@ -118,6 +118,7 @@ def test_the_hub_configuration_makes_the_roster_admin_limits_culler_and_pull(tmp
     assert c.Authenticator.admin_users == {"msrahimi"}
     assert c.Spawner.cmd[:3] == ["prlimit", f"--as={2 * 1024 ** 3}", "--nproc=512"]
     assert c.Spawner.cmd[-1] == "/x/jupyterhub-singleuser"
+    assert c.Spawner.args == ["--KernelManager.transport=ipc"], "kernels on Unix sockets: no port races"
     assert c.Spawner.default_url.startswith("/git-pull?repo=file%3A%2F%2F%2Fsrv%2Fx%2Fcourse&branch=main")
     assert "urlpath=lab%2Ftree%2Fbetween-two-powers%2Fnotebooks%2F00_start_here.ipynb" in c.Spawner.default_url
     culler = c.JupyterHub.services[0]
