@@ -23,7 +23,8 @@ from pathlib import Path
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from twopowers.teach.hub import free_port, prepare, remove_accounts
+from twopowers.data import course_root
+from twopowers.teach.hub import closed_to_others, free_port, prepare, remove_accounts
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_SRV = Path("/var/tmp/twopowers-test-hub")  # the tests' and benchmark's hub folder: its environment installs once
@@ -92,6 +93,10 @@ class ClassHub:
             fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise HubError(f"Another hub test or benchmark is using {TEST_SRV}: wait until it ends.") from None
+        self.course, self.course_mode = course_root(), None
+        if closed_to_others(self.course) is None:  # as the guide asks of a teacher; reopened by stop()
+            self.course_mode = self.course.stat().st_mode & 0o7777
+            self.course.chmod(self.course_mode & ~0o007)
         for stale in ("passwords.csv", "roster.csv", "hub-state/jupyterhub.sqlite", "hub-state/jupyterhub_cookie_secret"):
             (TEST_SRV / stale).unlink(missing_ok=True)
         self.roster = write_roster(TEST_SRV.parent / f"{prefix}-roster.csv",
@@ -102,7 +107,7 @@ class ClassHub:
             self.setup = prepare(self.roster, TEST_SRV, port=port, ip="127.0.0.1", service_token=self.token)
         except BaseException:
             remove_accounts(self.learners + [self.teacher])  # the ones made before the failure
-            self.lock.close()
+            self.release()
             raise
         with open(TEST_SRV / "passwords.csv", encoding="utf-8") as slips:
             self.passwords = {row["username"]: row["password"] for row in csv.DictReader(slips)}
@@ -134,6 +139,12 @@ class ClassHub:
             self.process.kill()
         remove_accounts(self.learners + [self.teacher])
         self.roster.unlink(missing_ok=True)
+        self.release()
+
+    def release(self):
+        """Give the course folder back its own permissions, and the test folder to the next hub."""
+        if self.course_mode is not None:
+            self.course.chmod(self.course_mode)
         self.lock.close()
 
 

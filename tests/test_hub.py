@@ -137,8 +137,6 @@ def test_collect_and_return_say_what_is_missing_instead_of_failing(tmp_path):
 def test_the_hub_command_reports_a_bad_roster_as_a_message(tmp_path, capsys):
     from twopowers.teach.cli import main
 
-    if not sys.platform.startswith("linux") or os.geteuid() != 0:
-        pytest.skip("the roster is read after the checks that need Linux and root")
     bad = write_roster(tmp_path / "class.csv", [("ana", "learner", "Ana")])
     srv = Path("/var/tmp") / f"twopowers-unused-{os.getpid()}"
     try:
@@ -158,8 +156,6 @@ def hub_or_skip() -> None:
         problem = "it needs root, to make one Unix account per learner"
     elif not (shutil.which("node") and shutil.which("npm")):
         problem = "it needs Node.js and npm for the hub's proxy"
-    elif hub.closed_to_others(ROOT) is None:
-        problem = f"learners' accounts could read this course folder; close it first: sudo chmod o-rwx {ROOT}"
     if problem:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(f"The hub test must run in CI, but {problem}.")

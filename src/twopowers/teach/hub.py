@@ -332,8 +332,8 @@ def prepare(roster: Path | str, srv: Path = DEFAULT_SRV, port: int = 8000, ip: s
     from ..data import course_root
 
     srv = Path(srv).resolve()
+    members = read_roster(roster)  # first, so a mistake in it is reported on any machine, and before anything changes
     check_can_serve(srv)
-    members = read_roster(roster)  # before anything changes
     if bool(ssl_cert) != bool(ssl_key):
         raise CourseError("Give both --ssl-cert and --ssl-key (the certificate and its private key), or neither.")
     for given in filter(None, (ssl_cert, ssl_key)):
